@@ -1,0 +1,54 @@
+# One entry point for humans and CI. `make demo` and `make test` are the two README commands.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test install install-dev setup-db lint format bench clean
+
+$(VENV)/.installed-base: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-base requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+# Migrate, load the official calendar and the demo station. Safe to run again.
+setup-db: install
+	$(PY) manage.py compiletranslations
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_calendar
+	$(PY) manage.py seed_demo
+
+# Zero-setup first look: SQLite in the checkout, Celery tasks in-process.
+demo: setup-db
+	@echo ""
+	@echo "  打开 / Open:  http://$(HOST):$(PORT)/   (管理后台 /admin/)"
+	@echo "  演示账号 / demo logins: see README.md, password Demo@2026"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite. Uses DATABASE_URL / REDIS_URL when set (CI sets PostgreSQL and Redis);
+# with neither it runs on SQLite and skips the tests that need a real server.
+test: install-dev
+	$(PY) manage.py compiletranslations
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3
