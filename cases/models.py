@@ -316,8 +316,9 @@ class Case(models.Model):
                 name="case_coordinates_valid",
             ),
             models.CheckConstraint(
+                # Accepted with a dispatch time: a lead's return was approved, awaiting re-dispatch.
                 condition=Q(dispatched_at__isnull=True)
-                | Q(status__in=["dispatched", "in_progress", "resolved", "closed"]),
+                | Q(status__in=["accepted", "dispatched", "in_progress", "resolved", "closed"]),
                 name="case_dispatched_state_consistent",
             ),
         ]
@@ -839,6 +840,7 @@ class NotificationDelivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
 

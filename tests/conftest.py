@@ -6,3 +6,13 @@ def _fast_and_isolated(settings, tmp_path):
     """A fast password hasher and a private media folder for every test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """A rolled-back test fires no signal: drop the cached calendar around every test."""
+    from workstation.calendar import invalidate_calendar_cache
+
+    invalidate_calendar_cache()
+    yield
+    invalidate_calendar_cache()

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkstationConfig(AppConfig):
     name = "workstation"
     verbose_name = _("工作站与人员")
+
+    def ready(self) -> None:
+        from workstation.calendar import connect_signals
+
+        connect_signals()

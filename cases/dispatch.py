@@ -1,0 +1,404 @@
+"""The "4+X" dispatch rule (DESIGN §5): plain facts in, a plan out.
+
+权责清晰的事项各自管，边界模糊的事项联合管. This module is pure: no ORM, no Django, no clock, no
+randomness. A selector builds `DispatchFacts` from the database; a service stores
+`DispatchPlan.to_json()` on the case (`Case.dispatch_plan`) and creates the assignments. The
+chief may override any part of the plan; that is recorded elsewhere.
+
+Two things depend on data the rule cannot compute by itself, and both come in from outside:
+
+* SLA: the category is an *output* of rule 1, so the caller cannot hand over one resolved SLA.
+  `DispatchFacts.sla_for` maps a category id to its SLA, already resolved by the caller for this
+  case's urgency (category, then parent category, then district default — the `SlaRule`
+  precedence, kept in one place outside this module); key `None` is the district default for a
+  category with no entry. Plain data rather than a callback keeps the facts inspectable and the
+  function trivially repeatable.
+* Working time: `add_time(start, amount, unit)` is the working calendar (holidays, 调休, working
+  hours), injected so that this module never reads it.
+
+String values mirror `cases.models` (DispatchMode, Clarity, Urgency, TimeUnit) and
+`workstation.models.StationDepartment.Presence`; they are plain constants so the module imports
+without Django. tests/test_dispatch_rule.py checks that they agree.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+SOLO = "solo"
+JOINT = "joint"
+CLEAR = "clear"
+BLURRED = "blurred"
+MAJOR = "major"
+STATIONED = "stationed"
+LIAISON = "liaison"
+WORK_HOURS = "work_hours"
+WORK_DAYS = "work_days"
+CLOCK_HOURS = "clock_hours"
+
+# A suggestion whose best category holds less than this share of all matched weight is flagged.
+LOW_CONFIDENCE_BELOW = 0.6
+# A suggestion resting on one keyword of at most this weight is flagged, however "sure" it looks.
+WEAK_WEIGHT = 1
+
+UNIT_LABELS = {WORK_HOURS: "个工作小时", WORK_DAYS: "个工作日", CLOCK_HOURS: "小时（自然时）"}
+
+AddTime = Callable[[datetime, int, str], datetime]
+
+
+# --- Facts in ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentFacts:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class PresenceFacts:
+    """A department's presence at this station: "stationed" (the 4) or "liaison" (an X)."""
+
+    department_id: int
+    presence: str
+    liaison_officer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CategoryFacts:
+    id: int
+    name: str
+    owner_id: int | None
+    clarity: str  # "clear" | "blurred"
+    co_department_ids: tuple[int, ...] = ()  # in the caller's stable order (e.g. by department code)
+    complexity: int = 5  # default handling time in working days: 1, 5 or 15
+
+
+@dataclass(frozen=True)
+class KeywordFacts:
+    keyword: str
+    category_id: int
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    """A party, by the text that tells which owner it relates to (an employer in a wage dispute)."""
+
+    name: str
+    organization: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SlaFacts:
+    sign_amount: int
+    sign_unit: str
+    handle_amount: int | None  # None: the category's complexity, in working days
+    handle_unit: str
+
+
+@dataclass(frozen=True)
+class DispatchFacts:
+    category_id: int | None  # the reporter's choice, if any
+    title: str
+    description: str
+    urgency: str  # "normal" | "urgent" | "major"
+    grid_id: int | None  # carried for the record; no rule reads it yet
+    parties: tuple[PartyFacts, ...]
+    categories: tuple[CategoryFacts, ...]  # the active taxonomy
+    keywords: tuple[KeywordFacts, ...]  # the active keyword rules
+    roster: tuple[PresenceFacts, ...]  # this station's 4+X
+    departments: tuple[DepartmentFacts, ...]  # names for the reasons
+    sla_for: Mapping[int | None, SlaFacts]  # per category id for this urgency; None = default
+    now: datetime  # aware; the moment of dispatch
+    chief_lead_id: int | None = None  # the chief's choice of lead when the rule cannot name one
+
+
+# --- Plan out ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategorySuggestion:
+    category_id: int
+    confidence: float  # 0..1: the best category's share of all matched weight
+    low_confidence: bool
+    matched: tuple[str, ...]  # the best category's keywords, in order of appearance
+
+
+@dataclass(frozen=True)
+class Summons:
+    department_id: int
+    liaison_officer_id: int | None
+
+
+@dataclass(frozen=True)
+class DispatchPlan:
+    mode: str  # "solo" | "joint"
+    category_id: int | None
+    suggestion: CategorySuggestion | None
+    lead_id: int | None
+    co_ids: tuple[int, ...]
+    summons: tuple[Summons, ...]
+    propose_mediation: bool
+    sign_due_at: datetime | None
+    handle_due_at: datetime | None
+    reasons: tuple[str, ...]
+    needs_chief: bool  # no lead could be determined: the chief must choose
+
+    def to_json(self) -> dict:
+        """A JSON-serialisable dict (ISO 8601 datetimes) for `Case.dispatch_plan`."""
+        suggestion = self.suggestion
+        return {
+            "mode": self.mode,
+            "category_id": self.category_id,
+            "suggestion": None
+            if suggestion is None
+            else {
+                "category_id": suggestion.category_id,
+                "confidence": suggestion.confidence,
+                "low_confidence": suggestion.low_confidence,
+                "matched": list(suggestion.matched),
+            },
+            "lead_id": self.lead_id,
+            "co_ids": list(self.co_ids),
+            "summons": [
+                {"department_id": s.department_id, "liaison_officer_id": s.liaison_officer_id} for s in self.summons
+            ],
+            "propose_mediation": self.propose_mediation,
+            "sign_due_at": _iso(self.sign_due_at),
+            "handle_due_at": _iso(self.handle_due_at),
+            "reasons": list(self.reasons),
+            "needs_chief": self.needs_chief,
+        }
+
+
+# --- The rule ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Score:
+    category_id: int
+    score: int
+    matched: tuple[str, ...]
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        # Higher score, then more keywords, then the lower category id.
+        return (-self.score, -len(self.matched), self.category_id)
+
+
+def _score(text: str, keywords: Iterable[KeywordFacts], category_ids: set[int]) -> list[_Score]:
+    """Matched categories, best first. A keyword counts once however often it appears."""
+    haystack = text.casefold()
+    found: dict[int, dict[str, tuple[int, int]]] = {}  # category -> keyword -> (position, weight)
+    for rule in keywords:
+        keyword = rule.keyword.strip()
+        if not keyword or rule.category_id not in category_ids:
+            continue
+        position = haystack.find(keyword.casefold())
+        if position < 0:
+            continue
+        per_category = found.setdefault(rule.category_id, {})
+        _, weight = per_category.get(keyword, (position, 0))
+        per_category[keyword] = (position, max(weight, rule.weight))
+    scores = [
+        _Score(
+            category_id=category_id,
+            score=sum(weight for _, weight in hits.values()),
+            matched=tuple(sorted(hits, key=lambda k: (hits[k][0], k))),
+        )
+        for category_id, hits in found.items()
+    ]
+    return sorted(scores, key=lambda s: s.rank)
+
+
+def suggest_category(
+    text: str, keywords: Iterable[KeywordFacts], categories: Iterable[CategoryFacts]
+) -> CategorySuggestion | None:
+    """Suggest a category from the keyword rules matched in `text`, or None if none match.
+
+    Each category scores the sum of the weights of its matched keywords; the best ranked wins
+    (higher score, then more keywords, then lower id). Confidence is its share of all matched
+    weight. It is low when that share is under LOW_CONFIDENCE_BELOW, when another category ties
+    on score, or when it rests on a single keyword of weight WEAK_WEIGHT or less.
+    """
+    ranked = _score(text, keywords, {c.id for c in categories})
+    if not ranked:
+        return None
+    best = ranked[0]
+    confidence = best.score / sum(s.score for s in ranked)
+    tie = len(ranked) > 1 and ranked[1].score == best.score
+    weak = len(best.matched) == 1 and best.score <= WEAK_WEIGHT
+    return CategorySuggestion(
+        category_id=best.category_id,
+        confidence=confidence,
+        low_confidence=confidence < LOW_CONFIDENCE_BELOW or tie or weak,
+        matched=best.matched,
+    )
+
+
+def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
+    """Decide who handles a case, and by when. The rules, in order:
+
+    1. Category: the reporter's choice; else a suggestion from the keyword rules matched in the
+       title, description and party text (see `suggest_category`), flagged when low-confidence.
+       No match and no choice: no category, and the chief chooses.
+    2. Clarity: a `clear` category with an owner and none of rule 3's triggers → `solo`, lead =
+       the owner, no co-departments.
+    3. `joint` when ANY of: the category is `blurred`; the title or description matches
+       categories of other owners; a party's text matches categories of other owners; urgency
+       is `major` (each trigger gives its own reason). Lead = the category's owner; co = the
+       category's co-departments, then the other owners from the text (best match first), then
+       those from the parties (in party order), deduplicated and never the lead. A joint
+       mediation session is proposed.
+       In either mode, with no owner the lead is `chief_lead_id`; failing that, `needs_chief`.
+    4. Every chosen department (lead, then co) that is `liaison` at this station gets a summons
+       to its liaison officer (None, with a warning, if it has none). A department not on the
+       station's roster is still assigned, with a note that it is not stationed here.
+    5. Due times, both counted from `now` (handling starts at dispatch, DESIGN §4):
+       sign = add_time(now, sign amount, unit); handle = add_time(now, handle amount, unit),
+       where a missing handle amount means the category's complexity in working days. The SLA is
+       `sla_for[category]`, else `sla_for[None]`. No category or no SLA: no due times.
+    """
+    if facts.now.utcoffset() is None:
+        raise ValueError("facts.now must be an aware datetime")
+
+    categories = {c.id: c for c in facts.categories}
+    category_ids = set(categories)
+    names = {d.id: d.name for d in facts.departments}
+    roster = {p.department_id: p for p in facts.roster}
+    reasons: list[str] = []
+
+    def dept(department_id: int) -> str:
+        return f"「{names.get(department_id, f'部门#{department_id}')}」"
+
+    def cat(category_id: int) -> str:
+        category = categories.get(category_id)
+        return f"「{category.name if category else f'类别#{category_id}'}」"
+
+    # Party names are personal data: they feed the matching but never appear in a reason.
+    case_text = f"{facts.title}\n{facts.description}"
+    party_texts = [f"{p.name}\n{p.organization}\n{p.description}" for p in facts.parties]
+
+    # 1. Category.
+    suggestion = None
+    category_id = facts.category_id
+    if category_id is not None:
+        reasons.append(f"上报人选定类别{cat(category_id)}。")
+    else:
+        suggestion = suggest_category("\n".join([case_text, *party_texts]), facts.keywords, facts.categories)
+        if suggestion is None:
+            reasons.append("未匹配到关键词规则，类别须由站长选定。")
+        else:
+            category_id = suggestion.category_id
+            matched = "".join(f"「{k}」" for k in suggestion.matched)
+            reasons.append(f"根据关键词{matched}建议类别{cat(category_id)}（置信度{suggestion.confidence:.0%}）。")
+            if suggestion.low_confidence:
+                reasons.append("建议类别置信度低，请站长核对类别。")
+    category = categories.get(category_id) if category_id is not None else None
+    if category_id is not None and category is None:
+        reasons.append(f"类别{cat(category_id)}不在启用的类别目录中。")
+    owner_id = category.owner_id if category else None
+
+    # 3. Joint triggers (checked before rule 2, which applies only when none fires).
+    def other_owners(texts: Iterable[str]) -> list[tuple[int, int]]:
+        """(owner, category) pairs for matched categories owned by someone else, first match wins."""
+        pairs: dict[int, int] = {}
+        for text in texts:
+            for score in _score(text, facts.keywords, category_ids):
+                other = categories[score.category_id].owner_id
+                if other is not None and other != owner_id:
+                    pairs.setdefault(other, score.category_id)
+        return list(pairs.items())
+
+    def listing(pairs: list[tuple[int, int]]) -> str:
+        return "、".join(f"{cat(c)}（主责{dept(o)}）" for o, c in pairs)
+
+    triggers: list[str] = []
+    if category is not None and category.clarity == BLURRED:
+        triggers.append(f"类别{cat(category.id)}权责边界模糊，联合管。")
+    text_owners = other_owners([case_text])
+    if text_owners:
+        triggers.append(f"情况描述还涉及{listing(text_owners)}，跨部门联合管。")
+    party_owners = other_owners(party_texts)
+    if party_owners:
+        triggers.append(f"当事人信息涉及{listing(party_owners)}，跨部门联合管。")
+    if facts.urgency == MAJOR:
+        triggers.append("紧急程度为重大，联合管。")
+    reasons.extend(triggers)
+    joint = bool(triggers)
+
+    # 2./3. Lead and co-departments.
+    lead_id = owner_id if owner_id is not None else facts.chief_lead_id
+    if category is not None and owner_id is None:
+        reasons.append(f"类别{cat(category.id)}未设主责部门。")
+    if owner_id is None and lead_id is not None:
+        reasons.append(f"站长指定{dept(lead_id)}主办。")
+    co_ids: tuple[int, ...] = ()
+    if joint:
+        candidates = [
+            *(category.co_department_ids if category else ()),
+            *(o for o, _ in text_owners),
+            *(o for o, _ in party_owners),
+        ]
+        co_ids = tuple(d for d in dict.fromkeys(candidates) if d != lead_id)
+        lead = dept(lead_id) if lead_id is not None else "待站长指定的部门"
+        co = "".join(dept(d) for d in co_ids) or "无"
+        reasons.append(f"由{lead}主办，协办：{co}；建议召开联合调处。")
+    elif category is not None and owner_id is not None:
+        reasons.append(f"类别{cat(category.id)}权责清晰，由主责部门{dept(owner_id)}各自管。")
+    if lead_id is None:
+        reasons.append("无法确定主办部门，请站长指定。")
+
+    # 4. Summons for X departments; a note for departments not stationed here.
+    summons: list[Summons] = []
+    for department_id in ([lead_id] if lead_id is not None else []) + list(co_ids):
+        presence = roster.get(department_id)
+        if presence is None:
+            reasons.append(f"{dept(department_id)}未入驻本站，需另行对接。")
+        elif presence.presence == LIAISON:
+            summons.append(Summons(department_id, presence.liaison_officer_id))
+            if presence.liaison_officer_id is None:
+                reasons.append(f"{dept(department_id)}为按需入驻（X）部门，但未登记联络员，请站长另行联系。")
+            else:
+                reasons.append(f"{dept(department_id)}为按需入驻（X）部门，召集其联络员到站。")
+
+    # 5. Due times.
+    sign_due_at = handle_due_at = None
+    sla = None if category_id is None else facts.sla_for.get(category_id, facts.sla_for.get(None))
+    if category_id is None:
+        reasons.append("类别未定，时限待站长选定类别后计算。")
+    elif sla is None:
+        reasons.append(f"类别{cat(category_id)}没有适用的时限规则，时限待定。")
+    else:
+        sign_due_at = add_time(facts.now, sla.sign_amount, sla.sign_unit)
+        handle_amount, handle_unit = sla.handle_amount, sla.handle_unit
+        if handle_amount is None and category is not None:
+            handle_amount, handle_unit = category.complexity, WORK_DAYS
+        if handle_amount is not None:
+            handle_due_at = add_time(facts.now, handle_amount, handle_unit)
+        handling = f"{handle_amount}{_unit(handle_unit)}" if handle_amount is not None else "待定"
+        reasons.append(f"签收时限{sla.sign_amount}{_unit(sla.sign_unit)}，办理时限{handling}，自分拨起算。")
+
+    return DispatchPlan(
+        mode=JOINT if joint else SOLO,
+        category_id=category_id,
+        suggestion=suggestion,
+        lead_id=lead_id,
+        co_ids=co_ids,
+        summons=tuple(summons),
+        propose_mediation=joint,
+        sign_due_at=sign_due_at,
+        handle_due_at=handle_due_at,
+        reasons=tuple(reasons),
+        needs_chief=lead_id is None,
+    )
+
+
+def _unit(unit: str) -> str:
+    return UNIT_LABELS.get(unit, unit)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
