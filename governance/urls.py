@@ -2,9 +2,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = admin.site.site_title = "4+X 基层治理联动工作站"
-admin.site.index_title = "配置管理"
+admin.site.site_header = admin.site.site_title = _("4+X 基层治理联动工作站")
+admin.site.index_title = _("配置管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

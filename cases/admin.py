@@ -1,0 +1,424 @@
+"""Admin for the case taxonomy and its rules, and a read-only window on case data.
+
+Categories, keyword rules and time limits are configuration: admins edit them here. Everything
+that happens to a case changes only through the lifecycle services, which lock, check and audit;
+admin shows that data read-only (and CaseEvent is append-only in the model as well). Personal
+data of parties is shown masked.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cases.masking import mask_id_number, mask_phone
+from cases.models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    Extension,
+    Feedback,
+    Hold,
+    KeywordRule,
+    MediationParticipant,
+    MediationSession,
+    Notification,
+    NotificationDelivery,
+    Party,
+    ReturnRequest,
+    SlaRule,
+    Summons,
+    Supervision,
+)
+
+# --- Configuration ---------------------------------------------------------------------------
+
+
+class CategoryListFilter(admin.SimpleListFilter):
+    """Filter by category, labelled "大类 / 小类" without a query per choice."""
+
+    title = _("类别")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return [(category.pk, str(category)) for category in Category.objects.select_related("parent")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(category_id=self.value())
+        return queryset
+
+
+class ParentCategoryListFilter(admin.SimpleListFilter):
+    """Filter categories by their 大类; the choices are the top-level categories only."""
+
+    title = _("所属大类")
+    parameter_name = "parent"
+
+    def lookups(self, request, model_admin):
+        return [(category.pk, str(category)) for category in Category.objects.filter(parent__isnull=True)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(parent_id=self.value())
+        return queryset
+
+
+class KeywordRuleInline(admin.TabularInline):
+    model = KeywordRule
+    extra = 0
+    fields = ("keyword", "weight", "is_active")
+
+
+class SlaRuleInline(admin.TabularInline):
+    model = SlaRule
+    extra = 0
+    fields = (
+        "urgency",
+        "accept_amount",
+        "accept_unit",
+        "sign_amount",
+        "sign_unit",
+        "handle_amount",
+        "handle_unit",
+        "feedback_amount",
+        "feedback_unit",
+    )
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "code", "parent", "owner", "clarity", "complexity", "sort_order", "is_active")
+    list_filter = ("clarity", "complexity", "is_active", ParentCategoryListFilter, "owner")
+    search_fields = ("code", "name", "parent__name")
+    autocomplete_fields = ("parent", "owner")
+    filter_horizontal = ("co_departments",)
+    list_select_related = ("parent__parent", "owner")
+    inlines = (KeywordRuleInline, SlaRuleInline)
+
+
+@admin.register(KeywordRule)
+class KeywordRuleAdmin(admin.ModelAdmin):
+    list_display = ("keyword", "category", "weight", "is_active")
+    list_filter = ("is_active", CategoryListFilter)
+    search_fields = ("keyword", "category__name")
+    autocomplete_fields = ("category",)
+    list_select_related = ("category__parent",)
+
+
+def _amount(amount: int | None, unit_label: str) -> str:
+    return f"{amount} {unit_label}"
+
+
+@admin.register(SlaRule)
+class SlaRuleAdmin(admin.ModelAdmin):
+    list_display = ("scope", "urgency", "accept", "sign", "handle", "feedback")
+    list_filter = ("urgency", CategoryListFilter)
+    search_fields = ("category__name", "category__code")
+    autocomplete_fields = ("category",)
+    list_select_related = ("category__parent",)
+
+    @admin.display(description=_("类别"), ordering="category__code")
+    def scope(self, obj: SlaRule) -> str:
+        return str(obj.category) if obj.category_id else _("全区默认")
+
+    @admin.display(description=_("受理时限"))
+    def accept(self, obj: SlaRule) -> str:
+        return _amount(obj.accept_amount, obj.get_accept_unit_display())
+
+    @admin.display(description=_("签收时限"))
+    def sign(self, obj: SlaRule) -> str:
+        return _amount(obj.sign_amount, obj.get_sign_unit_display())
+
+    @admin.display(description=_("办理时限"))
+    def handle(self, obj: SlaRule) -> str:
+        if obj.handle_amount is None:
+            return _("按类别")
+        return _amount(obj.handle_amount, obj.get_handle_unit_display())
+
+    @admin.display(description=_("反馈时限"))
+    def feedback(self, obj: SlaRule) -> str:
+        return _amount(obj.feedback_amount, obj.get_feedback_unit_display())
+
+
+# --- Case data: read-only ---------------------------------------------------------------------
+
+
+class ReadOnlyMixin:
+    """Nobody adds, changes or deletes case data in admin: the lifecycle services own it."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every column is display-only, including non-editable ones such as created_at.
+        return self.fields
+
+
+class MaskedPartyMixin:
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj: Party) -> str:
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, obj: Party) -> str:
+        return mask_id_number(obj.id_number)
+
+
+class PartyInline(MaskedPartyMixin, ReadOnlyInline):
+    model = Party
+    fields = ("role", "name", "masked_phone", "masked_id_number", "organization")
+    show_change_link = False
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ("department", "role", "status", "dispatched_at", "sign_due_at", "signed_at", "handle_due_at")
+    select_related = ("department",)
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ("created_at", "actor", "action", "from_status", "to_status", "reason")
+    select_related = ("actor",)
+    show_change_link = False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = (
+        "number",
+        "title",
+        "station",
+        "category",
+        "urgency",
+        "status",
+        "ladder",
+        "lead_department",
+        "reported_at",
+    )
+    list_filter = ("status", "urgency", "ladder", "source", "dispatch_mode", "station", CategoryListFilter)
+    search_fields = ("number", "title", "external_id")
+    date_hierarchy = "reported_at"
+    list_select_related = ("station", "category__parent", "lead_department")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "number",
+                    "station",
+                    "grid",
+                    "source",
+                    "external_id",
+                    "category",
+                    "urgency",
+                    "title",
+                    "description",
+                    "address",
+                    ("latitude", "longitude"),
+                )
+            },
+        ),
+        (_("状态"), {"fields": ("status", "ladder", "rework_count", "satisfaction", "duplicate_of", "reject_reason")}),
+        (_("来源联系人"), {"fields": ("reporter", "reporter_name", "masked_reporter_phone")}),
+        (_("分拨"), {"fields": ("dispatch_mode", "lead_department", "dispatch_plan", "dispatch_override")}),
+        (
+            _("时间"),
+            {
+                "fields": (
+                    "reported_at",
+                    "accepted_at",
+                    "dispatched_at",
+                    "resolved_at",
+                    "closed_at",
+                    "held_at",
+                    "accept_due_at",
+                    "handle_due_at",
+                    "feedback_due_at",
+                )
+            },
+        ),
+    )
+    readonly_fields = ("masked_reporter_phone",)
+    inlines = (PartyInline, AssignmentInline, CaseEventInline)
+
+    @admin.display(description=_("来源联系电话"))
+    def masked_reporter_phone(self, obj: Case) -> str:
+        return mask_phone(obj.reporter_phone)
+
+
+@admin.register(Party)
+class PartyAdmin(MaskedPartyMixin, ReadOnlyAdmin):
+    list_display = ("name", "case", "role", "masked_phone", "masked_id_number", "organization")
+    list_filter = ("role",)
+    search_fields = ("case__number", "name", "organization")
+    list_select_related = ("case",)
+    fields = ("case", "role", "name", "masked_phone", "masked_id_number", "address", "organization")
+    readonly_fields = ("masked_phone", "masked_id_number")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "case", "purpose", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("purpose",)
+    search_fields = ("case__number", "original_name")
+    list_select_related = ("case", "uploaded_by")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "case",
+        "department",
+        "role",
+        "status",
+        "dispatched_at",
+        "sign_due_at",
+        "signed_at",
+        "handle_due_at",
+    )
+    list_filter = ("role", "status", "department")
+    search_fields = ("case__number", "case__title")
+    date_hierarchy = "dispatched_at"
+    list_select_related = ("case", "department")
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "case", "action", "from_status", "to_status", "actor")
+    list_filter = ("action",)
+    search_fields = ("case__number", "action", "reason")
+    date_hierarchy = "created_at"
+    list_select_related = ("case", "actor")
+
+
+class MediationParticipantInline(ReadOnlyInline):
+    model = MediationParticipant
+    fields = ("role", "name", "department", "organization", "attended")
+    select_related = ("department",)
+    show_change_link = False
+
+
+@admin.register(MediationSession)
+class MediationSessionAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "scheduled_at", "place", "status", "outcome")
+    list_filter = ("status", "outcome")
+    search_fields = ("case__number", "place")
+    date_hierarchy = "scheduled_at"
+    list_select_related = ("case",)
+    inlines = (MediationParticipantInline,)
+
+
+@admin.register(Summons)
+class SummonsAdmin(ReadOnlyAdmin):
+    list_display = ("case", "presence", "liaison_officer", "status", "created_at", "acknowledged_at")
+    list_filter = ("status", "presence__department")
+    search_fields = ("case__number",)
+    list_select_related = ("case", "presence__station", "presence__department", "liaison_officer")
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(ReadOnlyAdmin):
+    list_display = ("case", "level", "deadline", "due_at", "created_by", "created_at", "responded_at")
+    list_filter = ("level", "deadline")
+    search_fields = ("case__number", "message")
+    date_hierarchy = "created_at"
+    list_select_related = ("case", "created_by")
+
+
+class ChiefDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("case", "department", "status", "requested_by", "requested_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("case__number", "reason")
+    list_select_related = ("case", "assignment__department", "requested_by", "decided_by")
+
+    @admin.display(description=_("部门"), ordering="assignment__department__code")
+    def department(self, obj) -> str:
+        return str(obj.assignment.department)
+
+
+@admin.register(Extension)
+class ExtensionAdmin(ChiefDecisionAdmin):
+    list_display = (
+        "case",
+        "department",
+        "status",
+        "previous_due_at",
+        "requested_due_at",
+        "requested_by",
+        "decided_by",
+        "decided_at",
+    )
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(ChiefDecisionAdmin):
+    pass
+
+
+@admin.register(Hold)
+class HoldAdmin(ChiefDecisionAdmin):
+    list_display = (*ChiefDecisionAdmin.list_display, "started_at", "ended_at")
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ReadOnlyAdmin):
+    list_display = ("case", "result", "given_by", "created_at")
+    list_filter = ("result",)
+    search_fields = ("case__number", "comment")
+    list_select_related = ("case", "given_by")
+
+
+class NotificationDeliveryInline(ReadOnlyInline):
+    model = NotificationDelivery
+    fields = ("channel", "status", "attempts", "sent_at", "last_error")
+    show_change_link = False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("title", "recipient", "kind", "case", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("title", "recipient__username", "recipient__display_name", "case__number")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient", "case")
+    inlines = (NotificationDeliveryInline,)
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("notification_title", "recipient", "channel", "status", "attempts", "sent_at")
+    list_filter = ("status", "channel")
+    search_fields = ("notification__title", "notification__recipient__username")
+    list_select_related = ("notification__recipient",)
+    fields = ("notification_title", "recipient", "channel", "status", "attempts", "sent_at", "last_error")
+    readonly_fields = ("notification_title", "recipient")
+
+    @admin.display(description=_("通知"), ordering="notification__created_at")
+    def notification_title(self, obj: NotificationDelivery) -> str:
+        return obj.notification.title
+
+    @admin.display(description=_("接收人"))
+    def recipient(self, obj: NotificationDelivery) -> str:
+        return str(obj.notification.recipient)
