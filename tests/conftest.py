@@ -1,5 +1,7 @@
 import pytest
 
+from tests.personas import world  # noqa: F401 - the shared personas fixture
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):

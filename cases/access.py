@@ -1,0 +1,142 @@
+"""The one access gate (DESIGN §3). Every page, API call, export and download goes through it.
+
+Scope, per membership:
+- leader: every case in the district;
+- chief: every case of their station;
+- handler / mediator: cases of their station with an assignment of their department that is
+  not returned or cancelled (a returned case leaves their view once the chief approves);
+- grid_worker: cases they reported and cases in the grids they walk.
+An object out of scope does not exist for the user: the gate raises Http404, never 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, Case
+from workstation.models import Membership, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user's memberships reach, read once per request."""
+
+    district: bool = False
+    chief_stations: frozenset[int] = field(default_factory=frozenset)
+    # (station_id, department_id) pairs a handler or mediator acts for.
+    departments: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    mediator_departments: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    grid_stations: frozenset[int] = field(default_factory=frozenset)
+    grids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.district or self.chief_stations or self.departments or self.grid_stations)
+
+
+def scope_of(user) -> Scope:
+    if not user or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_governance_scope", None)
+    if cached is not None:
+        return cached
+    district = False
+    chief, departments, mediators, grid_stations, grids = set(), set(), set(), set(), set()
+    memberships = Membership.objects.filter(user=user, is_active=True).prefetch_related("grids")
+    for m in memberships:
+        if m.role == Role.LEADER:
+            district = True
+        elif m.role == Role.CHIEF:
+            chief.add(m.station_id)
+        elif m.role in (Role.HANDLER, Role.MEDIATOR):
+            departments.add((m.station_id, m.department_id))
+            if m.role == Role.MEDIATOR:
+                mediators.add((m.station_id, m.department_id))
+        elif m.role == Role.GRID_WORKER:
+            grid_stations.add(m.station_id)
+            grids.update(g.pk for g in m.grids.all())
+    scope = Scope(
+        district=district,
+        chief_stations=frozenset(chief),
+        departments=frozenset(departments),
+        mediator_departments=frozenset(mediators),
+        grid_stations=frozenset(grid_stations),
+        grids=frozenset(grids),
+    )
+    user._governance_scope = scope
+    return scope
+
+
+def _department_condition(departments: frozenset[tuple[int, int]]) -> Q:
+    condition = Q(pk__in=[])
+    for station_id, department_id in departments:
+        condition |= Q(station_id=station_id) & Exists(
+            Assignment.objects.filter(case=OuterRef("pk"), department_id=department_id).exclude(
+                status__in=INACTIVE_ASSIGNMENT_STATUSES
+            )
+        )
+    return condition
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Every case the user may see: the base of every case list, page or API alike."""
+    scope = scope_of(user)
+    if scope.district:
+        return Case.objects.all()
+    if scope.is_empty:
+        return Case.objects.none()
+    condition = Q(station_id__in=scope.chief_stations)
+    condition |= _department_condition(scope.departments)
+    condition |= Q(reporter=user)
+    condition |= Q(grid_id__in=scope.grids)
+    return Case.objects.filter(condition)
+
+
+def access_case(user, case_id: int, *, write: bool = False, queryset: QuerySet[Case] | None = None) -> Case:
+    """The case, if the user may see it (and, with write=True, act on it); else Http404.
+
+    Whether a particular action is allowed is the lifecycle's transition table; ``write`` only
+    keeps read-only roles (a leader may read all but acts only through supervision) out.
+    """
+    base = queryset if queryset is not None else Case.objects.all()
+    try:
+        case = base.filter(pk__in=visible_cases(user).values("pk")).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("案件不存在或无权访问") from None
+    if write and not case_roles(user, case) - {"leader"}:
+        raise Http404("案件不存在或无权访问")
+    return case
+
+
+def case_roles(user, case: Case) -> set[str]:
+    """The roles a user holds towards one case, as the transition table names them.
+
+    chief, lead, co (their department's active assignment), mediator (of an assigned
+    mediation department), reporter (filed it, or walks its grid), leader.
+    """
+    scope = scope_of(user)
+    roles: set[str] = set()
+    if scope.district:
+        roles.add("leader")
+    if case.station_id in scope.chief_stations:
+        roles.add("chief")
+    if case.reporter_id == user.pk or (case.grid_id in scope.grids and case.station_id in scope.grid_stations):
+        roles.add("reporter")
+    my_departments = {d for s, d in scope.departments if s == case.station_id}
+    if my_departments:
+        active = Assignment.objects.filter(case=case, department_id__in=my_departments).exclude(
+            status__in=INACTIVE_ASSIGNMENT_STATUSES
+        )
+        for assignment in active:
+            roles.add("lead" if assignment.role == AssignmentRole.LEAD else "co")
+            if (case.station_id, assignment.department_id) in scope.mediator_departments:
+                roles.add("mediator")
+    return roles
+
+
+def department_ids_for(user, station_id: int) -> set[int]:
+    """The departments a user acts for at one station."""
+    return {d for s, d in scope_of(user).departments if s == station_id}

@@ -1,0 +1,164 @@
+"""Reads: the facts the dispatch rule needs, duplicate suggestions, scoped lists."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from cases import dispatch
+from cases.access import visible_cases
+from cases.deadlines import sla_rule_for
+from cases.models import OPEN_STATUSES, Case, CaseStatus, Category, KeywordRule
+from workstation.models import Department, Membership, Role, StationDepartment
+
+
+def _sla_facts(category: Category | None, urgency: str) -> dispatch.SlaFacts:
+    rule = sla_rule_for(category, urgency)
+    return dispatch.SlaFacts(
+        sign_amount=rule.sign_amount,
+        sign_unit=rule.sign_unit,
+        handle_amount=rule.handle_amount,
+        handle_unit=rule.handle_unit,
+    )
+
+
+def dispatch_facts_for(case: Case, *, now: datetime, chief_lead_id: int | None = None) -> dispatch.DispatchFacts:
+    """Everything the 4+X rule reads about a case, as plain values."""
+    categories = list(
+        Category.objects.filter(is_active=True).select_related("parent").prefetch_related("co_departments")
+    )
+    category_facts = tuple(
+        dispatch.CategoryFacts(
+            id=c.pk,
+            name=c.name,
+            owner_id=c.owner_id,
+            clarity=c.clarity,
+            co_department_ids=tuple(d.pk for d in sorted(c.co_departments.all(), key=lambda d: d.code)),
+            complexity=c.complexity,
+        )
+        for c in categories
+    )
+    keywords = tuple(
+        dispatch.KeywordFacts(keyword=k.keyword, category_id=k.category_id, weight=k.weight)
+        for k in KeywordRule.objects.filter(is_active=True, category__is_active=True).order_by("pk")
+    )
+    roster = tuple(
+        dispatch.PresenceFacts(
+            department_id=p.department_id, presence=p.presence, liaison_officer_id=p.liaison_officer_id
+        )
+        for p in StationDepartment.objects.filter(station_id=case.station_id, is_active=True).order_by("pk")
+    )
+    departments = tuple(
+        dispatch.DepartmentFacts(id=d.pk, name=d.name) for d in Department.objects.filter(is_active=True)
+    )
+    sla = {c.pk: _sla_facts(c, case.urgency) for c in categories}
+    sla[None] = _sla_facts(None, case.urgency)
+    parties = tuple(
+        dispatch.PartyFacts(name=p.name, organization=p.organization, description=p.address)
+        for p in case.parties.all().order_by("pk")
+    )
+    return dispatch.DispatchFacts(
+        category_id=case.category_id,
+        title=case.title,
+        description=case.description,
+        urgency=case.urgency,
+        grid_id=case.grid_id,
+        parties=parties,
+        categories=category_facts,
+        keywords=keywords,
+        roster=roster,
+        departments=departments,
+        sla_for=sla,
+        now=now,
+        chief_lead_id=chief_lead_id,
+    )
+
+
+def dispatch_plan_for(case: Case, *, now: datetime, chief_lead_id: int | None = None) -> dispatch.DispatchPlan:
+    from cases.deadlines import due
+
+    facts = dispatch_facts_for(case, now=now, chief_lead_id=chief_lead_id)
+    return dispatch.plan_dispatch(facts, add_time=lambda start, amount, unit: due(start, (amount, unit)))
+
+
+@dataclass(frozen=True)
+class DuplicateSuggestion:
+    case: Case
+    reasons: tuple[str, ...]
+
+
+DUPLICATE_WINDOW = timedelta(days=7)
+DUPLICATE_DISTANCE_M = 200
+
+
+def distance_m(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance in metres (haversine); plenty for 200 m within a township."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lon2) - float(lon1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def duplicate_candidates(case: Case) -> list[DuplicateSuggestion]:
+    """Possible duplicates, shown to the chief with why; merging is a person's decision.
+
+    Same station, reported within 7 days either side, not already merged or rejected, and
+    - the same category with a party phone in common, or
+    - both located, within 200 m of each other.
+    """
+    window = Q(
+        reported_at__gte=case.reported_at - DUPLICATE_WINDOW, reported_at__lte=case.reported_at + DUPLICATE_WINDOW
+    )
+    base = (
+        Case.objects.filter(window, station_id=case.station_id)
+        .exclude(pk=case.pk)
+        .exclude(status__in=[CaseStatus.MERGED, CaseStatus.REJECTED])
+    )
+    reasons: dict[int, list[str]] = {}
+    found: dict[int, Case] = {}
+
+    phones = {p.phone for p in case.parties.all() if p.phone}
+    if case.category_id and phones:
+        for other in base.filter(category_id=case.category_id, parties__phone__in=phones).distinct():
+            found[other.pk] = other
+            reasons.setdefault(other.pk, []).append("同一类别，且当事人联系电话相同")
+
+    if case.latitude is not None and case.longitude is not None:
+        # A bounding box in SQL first (about 0.002° ≈ 220 m of latitude), then the exact distance.
+        lat_box = Decimal("0.0025")
+        lon_box = Decimal(str(round(0.0025 / max(math.cos(math.radians(float(case.latitude))), 0.1), 6)))
+        nearby = base.filter(
+            latitude__range=(case.latitude - lat_box, case.latitude + lat_box),
+            longitude__range=(case.longitude - lon_box, case.longitude + lon_box),
+        )
+        for other in nearby:
+            metres = distance_m(case.latitude, case.longitude, other.latitude, other.longitude)
+            if metres <= DUPLICATE_DISTANCE_M:
+                found[other.pk] = other
+                reasons.setdefault(other.pk, []).append(f"位置相距约 {round(metres)} 米")
+    ordered = sorted(found.values(), key=lambda c: abs((c.reported_at - case.reported_at).total_seconds()))
+    return [DuplicateSuggestion(case=c, reasons=tuple(reasons[c.pk])) for c in ordered]
+
+
+def open_cases_for(user) -> QuerySet[Case]:
+    return visible_cases(user).filter(status__in=OPEN_STATUSES)
+
+
+def handlers_of(station_id: int, department_ids) -> list:
+    """The people who act for these departments at a station (handlers and mediators)."""
+    memberships = Membership.objects.filter(
+        station_id=station_id,
+        department_id__in=list(department_ids),
+        role__in=[Role.HANDLER, Role.MEDIATOR],
+        is_active=True,
+    ).select_related("user")
+    return [m.user for m in memberships]
+
+
+def chiefs_of(station_id: int) -> list:
+    memberships = Membership.objects.filter(station_id=station_id, role=Role.CHIEF, is_active=True)
+    return [m.user for m in memberships.select_related("user")]

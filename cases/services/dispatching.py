@@ -1,0 +1,238 @@
+"""Intake decisions of the chief: accept, reject, merge, and dispatch by the 4+X rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cases.dispatch import JOINT, LIAISON, SOLO
+from cases.models import (
+    INACTIVE_ASSIGNMENT_STATUSES,
+    Assignment,
+    AssignmentRole,
+    Case,
+    CaseStatus,
+    Category,
+    Summons,
+)
+from cases.selectors import dispatch_plan_for, handlers_of
+from cases.services.effects import notify
+from cases.services.lifecycle import Conflict, Step, invalid, now, transition
+from workstation.models import Department, StationDepartment
+
+
+def case_accept(case_id: int, *, actor, category: Category | None = None, expected_status: str | None = None) -> Case:
+    """受理: the chief takes the case in, optionally setting or correcting its category."""
+
+    def step(case: Case, roles) -> Step:
+        out = Step(fields={"accepted_at"})
+        case.accepted_at = now()
+        if category is not None and category.pk != case.category_id:
+            out.payload["category"] = {"from": case.category_id, "to": category.pk}
+            case.category = category
+            out.fields.add("category")
+        return out
+
+    case, _ = transition(case_id, actor=actor, action="accept", step=step, expected_status=expected_status)
+    return case
+
+
+def case_reject(case_id: int, *, actor, reason: str, expected_status: str | None = None) -> Case:
+    """不予受理, with the reason the reporter will read."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid("reason", "请填写不予受理的理由")
+
+    def step(case: Case, roles) -> Step:
+        case.reject_reason = reason
+        case.closed_at = now()
+        notify([case.reporter], kind="rejected", title=f"事件不予受理：{case.number}", body=reason, case=case)
+        return Step(fields={"reject_reason", "closed_at"})
+
+    case, _ = transition(
+        case_id, actor=actor, action="reject", step=step, reason=reason, expected_status=expected_status
+    )
+    return case
+
+
+def case_merge(case_id: int, *, actor, into_id: int, reason: str = "", expected_status: str | None = None) -> Case:
+    """并案: a duplicate joins the case it repeats (same station); only a person decides this."""
+    if into_id == case_id:
+        raise invalid("into", "不能并入案件本身")
+
+    def step(case: Case, roles) -> Step:
+        target = Case.objects.filter(pk=into_id, station_id=case.station_id).first()
+        if target is None:
+            raise invalid("into", "目标案件不存在或不属于同一工作站")
+        if target.status in (CaseStatus.MERGED, CaseStatus.REJECTED):
+            raise invalid("into", f"目标案件{target.number}已{target.get_status_display()}，不能并入")
+        case.duplicate_of = target
+        case.closed_at = now()
+        return Step(fields={"duplicate_of", "closed_at"}, payload={"into": target.number})
+
+    case, _ = transition(
+        case_id, actor=actor, action="merge", step=step, reason=reason, expected_status=expected_status
+    )
+    return case
+
+
+@dataclass(frozen=True)
+class Override:
+    """The chief's changes to the plan. None keeps the plan's value."""
+
+    category_id: int | None = None
+    mode: str | None = None
+    lead_id: int | None = None
+    co_ids: tuple[int, ...] | None = None
+    handle_due_at: datetime | None = None
+
+
+def case_dispatch(
+    case_id: int,
+    *,
+    actor,
+    override: Override | None = None,
+    reason: str = "",
+    expected_status: str | None = None,
+) -> Case:
+    """分拨: assign by the 4+X plan, or by the chief's override of any part of it (with a reason).
+
+    1. Settle the category (the chief's, the case's, else the rule's suggestion) and plan.
+    2. Apply the override; an override that changes the plan needs a reason.
+    3. Create the lead and co assignments with their due times; the handling clock starts at
+       the first dispatch and is not restarted by a re-dispatch after a return.
+    4. Summon the liaison officers of chosen X departments; tell every assigned department.
+    """
+    override = override or Override()
+    reason = (reason or "").strip()
+
+    def step(case: Case, roles) -> Step:
+        moment = now()
+        if override.category_id is not None:
+            category = Category.objects.filter(pk=override.category_id, is_active=True).first()
+            if category is None:
+                raise invalid("category", "事项类别不存在")
+            case.category = category
+        plan = dispatch_plan_for(case, now=moment, chief_lead_id=override.lead_id)
+        if case.category_id is None and plan.suggestion is not None:
+            case.category_id = plan.suggestion.category_id
+            plan = dispatch_plan_for(case, now=moment, chief_lead_id=override.lead_id)
+        if case.category_id is None:
+            raise invalid("category", "无法自动判断事项类别，请选择类别")
+
+        lead_id = override.lead_id or plan.lead_id
+        if lead_id is None:
+            raise invalid("lead", "请指定主办部门")
+        co_ids = tuple(override.co_ids) if override.co_ids is not None else plan.co_ids
+        co_ids = tuple(dict.fromkeys(d for d in co_ids if d != lead_id))
+        if override.mode:
+            mode = override.mode
+        elif override.co_ids is not None:  # the chief chose the co-departments: they decide the mode
+            mode = JOINT if co_ids else SOLO
+        else:
+            mode = plan.mode
+        if mode not in (SOLO, JOINT):
+            raise invalid("mode", "分拨方式无效")
+        if mode == SOLO and co_ids:
+            raise invalid("co", "各自管的事项不设协办部门")
+        known = set(Department.objects.filter(pk__in=[lead_id, *co_ids], is_active=True).values_list("pk", flat=True))
+        missing = [d for d in [lead_id, *co_ids] if d not in known]
+        if missing:
+            raise invalid("lead" if lead_id in missing else "co", "部门不存在或已停用")
+
+        changes = {}
+        if lead_id != plan.lead_id:
+            changes["lead_id"] = {"plan": plan.lead_id, "chosen": lead_id}
+        if set(co_ids) != set(plan.co_ids):
+            changes["co_ids"] = {"plan": list(plan.co_ids), "chosen": list(co_ids)}
+        if mode != plan.mode:
+            changes["mode"] = {"plan": plan.mode, "chosen": mode}
+        if override.handle_due_at is not None:
+            if override.handle_due_at <= moment:
+                raise invalid("handle_due_at", "办理期限须晚于当前时间")
+            changes["handle_due_at"] = {"plan": _iso(plan.handle_due_at), "chosen": _iso(override.handle_due_at)}
+        if override.category_id is not None and plan.suggestion and plan.suggestion.category_id != case.category_id:
+            changes["category_id"] = {"suggested": plan.suggestion.category_id, "chosen": case.category_id}
+        if changes and not reason:
+            raise invalid("reason", "调整分拨方案须说明理由")
+
+        if Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).exists():
+            raise Conflict("案件仍有未退回的派单，不能重复分拨", code="already_assigned")
+
+        fields = {"category", "dispatch_mode", "lead_department", "dispatch_plan", "dispatch_override"}
+        first_dispatch = case.dispatched_at is None
+        if first_dispatch:
+            case.dispatched_at = moment
+            case.handle_due_at = override.handle_due_at or plan.handle_due_at
+            fields |= {"dispatched_at", "handle_due_at", "ladder"}
+            case.ladder = "none"
+        elif override.handle_due_at is not None:
+            case.handle_due_at = override.handle_due_at
+            fields.add("handle_due_at")
+        case.dispatch_mode = mode
+        case.lead_department_id = lead_id
+        case.dispatch_plan = plan.to_json()
+        case.dispatch_override = (
+            {"by": actor.pk, "by_name": str(actor), "at": moment.isoformat(), "reason": reason, "changes": changes}
+            if changes
+            else None
+        )
+
+        for department_id, role in [(lead_id, AssignmentRole.LEAD), *[(d, AssignmentRole.CO) for d in co_ids]]:
+            Assignment.objects.create(
+                case=case,
+                department_id=department_id,
+                role=role,
+                dispatched_at=moment,
+                sign_due_at=plan.sign_due_at,
+                handle_due_at=case.handle_due_at,
+            )
+        summoned = _summon_liaisons(case, [lead_id, *co_ids], reason="联合处置" if mode == JOINT else "牵头办理")
+        notify(
+            handlers_of(case.station_id, [lead_id, *co_ids]),
+            kind="dispatched",
+            title=f"新派单待签收：{case.number} {case.title}",
+            body="；".join(plan.reasons),
+            case=case,
+        )
+        return Step(
+            fields=fields,
+            payload={
+                "mode": mode,
+                "lead": lead_id,
+                "co": list(co_ids),
+                "summons": summoned,
+                "overridden": bool(changes),
+                "redispatch": not first_dispatch,
+            },
+        )
+
+    case, _ = transition(
+        case_id, actor=actor, action="dispatch", step=step, reason=reason, expected_status=expected_status
+    )
+    return case
+
+
+def _summon_liaisons(case: Case, department_ids, *, reason: str) -> list[int]:
+    """Summon the liaison officer of each chosen X department not already summoned."""
+    presences = StationDepartment.objects.filter(
+        station_id=case.station_id, department_id__in=department_ids, presence=LIAISON, is_active=True
+    ).select_related("liaison_officer", "department")
+    summoned = []
+    for presence in presences:
+        if Summons.objects.filter(case=case, presence=presence).exclude(status=Summons.Status.CANCELLED).exists():
+            continue
+        Summons.objects.create(case=case, presence=presence, liaison_officer=presence.liaison_officer, reason=reason)
+        summoned.append(presence.department_id)
+        notify(
+            [presence.liaison_officer],
+            kind="summons",
+            title=f"联络员召集：请到{case.station.name}参与处置 {case.number}",
+            body=case.title,
+            case=case,
+        )
+    return summoned
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,416 @@
+"""What departments do with a case, and the chief's decisions on their requests.
+
+sign · request/decide return (退单) · request/decide extension (延期) · request/decide hold and
+resume (挂账) · record/waive a co-department's part · resolve (办结).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+
+from cases.access import department_ids_for
+from cases.models import (
+    INACTIVE_ASSIGNMENT_STATUSES,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Attachment,
+    AttachmentPurpose,
+    Case,
+    CaseStatus,
+    DecisionStatus,
+    Extension,
+    Hold,
+    ReturnRequest,
+)
+from cases.selectors import chiefs_of
+from cases.services.effects import notify
+from cases.services.lifecycle import Conflict, Forbidden, Step, invalid, now, transition
+from workstation.calendar import get_calendar
+
+A = AssignmentStatus
+OPEN_CO = [A.PENDING, A.SIGNED, A.RETURN_REQUESTED]
+
+
+def _own_assignment(case: Case, actor, department_id: int | None, *, role: str | None = None) -> Assignment:
+    """The actor's department's active assignment on this case, locked."""
+    mine = department_ids_for(actor, case.station_id)
+    if department_id is not None:
+        if department_id not in mine:
+            raise Forbidden("您不属于该部门")
+        mine = {department_id}
+    qs = Assignment.objects.select_for_update(no_key=True).filter(case=case, department_id__in=mine)
+    qs = qs.exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).order_by("role", "pk")  # "co" < "lead"
+    if role:
+        qs = qs.filter(role=role)
+    assignment = qs.last()  # the lead assignment first when a user acts for both
+    if assignment is None:
+        raise Forbidden("您的部门没有该案件的有效派单")
+    return assignment
+
+
+def _reason(reason: str, label: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid("reason", f"请填写{label}")
+    return reason
+
+
+def assignment_sign(case_id: int, *, actor, department_id: int | None = None) -> Case:
+    """签收. The lead's signature puts the case in progress; the clock already runs since dispatch."""
+
+    def step(case: Case, roles) -> Step:
+        assignment = _own_assignment(case, actor, department_id)
+        if assignment.status != A.PENDING:
+            raise Conflict("该派单已签收", code="already_signed")
+        assignment.status, assignment.signed_at, assignment.signed_by = A.SIGNED, now(), actor
+        assignment.save(update_fields=["status", "signed_at", "signed_by"])
+        out = Step(payload={"department": assignment.department_id, "role": assignment.role})
+        if assignment.role == AssignmentRole.LEAD:
+            out.target = CaseStatus.IN_PROGRESS
+        return out
+
+    case, _ = transition(case_id, actor=actor, action="sign", step=step)
+    return case
+
+
+def return_request(case_id: int, *, actor, reason: str, department_id: int | None = None) -> ReturnRequest:
+    """申请退单: a department asks to give the case back; the chief decides."""
+    reason = _reason(reason, "退单理由")
+
+    def step(case: Case, roles) -> Step:
+        assignment = _own_assignment(case, actor, department_id)
+        if assignment.status == A.RETURN_REQUESTED:
+            raise Conflict("已提交退单申请，待站长审批", code="pending_request")
+        if assignment.status not in (A.PENDING, A.SIGNED):
+            raise Conflict("该派单当前不能退单", code="illegal_transition")
+        request = ReturnRequest.objects.create(case=case, assignment=assignment, reason=reason, requested_by=actor)
+        # Remember where it was, so a refusal puts it back.
+        was_signed = assignment.signed_at is not None
+        assignment.status = A.RETURN_REQUESTED
+        assignment.save(update_fields=["status"])
+        notify(
+            chiefs_of(case.station_id),
+            kind="return_requested",
+            title=f"退单申请：{case.number}",
+            body=reason,
+            case=case,
+        )
+        return Step(
+            payload={"request": request.pk, "department": assignment.department_id, "signed": was_signed},
+            result=request,
+        )
+
+    _, request = transition(case_id, actor=actor, action="request_return", step=step, reason=reason)
+    return request
+
+
+def return_decide(case_id: int, *, actor, request_id: int, approve: bool, note: str = "") -> Case:
+    """审批退单. Approved: the assignment ends; a lead's return sends the case back for re-dispatch.
+
+    Refused: the department keeps the case, in the state it was in.
+    """
+    if not approve:
+        note = _reason(note, "不同意退单的理由")
+
+    def step(case: Case, roles) -> Step:
+        request = _pending(ReturnRequest, case, request_id)
+        assignment = Assignment.objects.select_for_update(no_key=True).get(pk=request.assignment_id)
+        _decide(request, actor, approve, note)
+        out = Step(payload={"request": request.pk, "approved": approve, "department": assignment.department_id})
+        if approve:
+            assignment.status, assignment.finished_at = A.RETURNED, now()
+            assignment.save(update_fields=["status", "finished_at"])
+            if assignment.role == AssignmentRole.LEAD:
+                # The whole case goes back to the chief; co-departments stand down until re-dispatch.
+                Assignment.objects.filter(case=case, status__in=OPEN_CO).update(status=A.CANCELLED, finished_at=now())
+                case.lead_department = None
+                out.fields.add("lead_department")
+                out.target = CaseStatus.ACCEPTED
+        else:
+            assignment.status = A.SIGNED if assignment.signed_at else A.PENDING
+            assignment.save(update_fields=["status"])
+        notify(
+            [request.requested_by],
+            kind="return_decided",
+            title=f"退单申请{'已同意' if approve else '未同意'}：{case.number}",
+            body=note,
+            case=case,
+        )
+        return out
+
+    case, _ = transition(case_id, actor=actor, action="decide_return", step=step, reason=note)
+    return case
+
+
+def extension_request(
+    case_id: int, *, actor, requested_due_at: datetime, reason: str, department_id: int | None = None
+) -> Extension:
+    """申请延期: only before the handling due time, and only to a later time."""
+    reason = _reason(reason, "延期理由")
+
+    def step(case: Case, roles) -> Step:
+        assignment = _own_assignment(case, actor, department_id, role=AssignmentRole.LEAD)
+        moment = now()
+        if case.handle_due_at is None:
+            raise Conflict("案件没有办理期限", code="no_deadline")
+        if moment >= case.handle_due_at:
+            raise Conflict("已超过办理期限，不能再申请延期", code="past_due")
+        if requested_due_at <= case.handle_due_at:
+            raise invalid("requested_due_at", "申请的期限须晚于当前办理期限")
+        if Extension.objects.filter(assignment=assignment, status=DecisionStatus.PENDING).exists():
+            raise Conflict("已有待审批的延期申请", code="pending_request")
+        extension = Extension.objects.create(
+            case=case,
+            assignment=assignment,
+            reason=reason,
+            requested_by=actor,
+            previous_due_at=case.handle_due_at,
+            requested_due_at=requested_due_at,
+        )
+        notify(
+            chiefs_of(case.station_id),
+            kind="extension_requested",
+            title=f"延期申请：{case.number}",
+            body=reason,
+            case=case,
+        )
+        return Step(payload={"request": extension.pk, "to": requested_due_at.isoformat()}, result=extension)
+
+    _, extension = transition(case_id, actor=actor, action="request_extension", step=step, reason=reason)
+    return extension
+
+
+def extension_decide(case_id: int, *, actor, request_id: int, approve: bool, note: str = "") -> Case:
+    """审批延期. Approved: the handling deadline moves and its warning ladder starts afresh."""
+    if not approve:
+        note = _reason(note, "不同意延期的理由")
+
+    def step(case: Case, roles) -> Step:
+        extension = _pending(Extension, case, request_id)
+        _decide(extension, actor, approve, note)
+        out = Step(payload={"request": extension.pk, "approved": approve})
+        if approve:
+            _move_handle_due(case, extension.requested_due_at, out)
+        notify(
+            [extension.requested_by],
+            kind="extension_decided",
+            title=f"延期申请{'已同意' if approve else '未同意'}：{case.number}",
+            body=note,
+            case=case,
+        )
+        return out
+
+    case, _ = transition(case_id, actor=actor, action="decide_extension", step=step, reason=note)
+    return case
+
+
+def hold_request(case_id: int, *, actor, reason: str, department_id: int | None = None) -> Hold:
+    """申请挂账: the lead asks to pause the clock (e.g. waiting for a court or an appraisal)."""
+    reason = _reason(reason, "挂账理由")
+
+    def step(case: Case, roles) -> Step:
+        assignment = _own_assignment(case, actor, department_id, role=AssignmentRole.LEAD)
+        if case.held_at is not None:
+            raise Conflict("案件已挂账", code="already_held")
+        if Hold.objects.filter(assignment=assignment, status=DecisionStatus.PENDING).exists():
+            raise Conflict("已有待审批的挂账申请", code="pending_request")
+        hold = Hold.objects.create(case=case, assignment=assignment, reason=reason, requested_by=actor)
+        notify(
+            chiefs_of(case.station_id), kind="hold_requested", title=f"挂账申请：{case.number}", body=reason, case=case
+        )
+        return Step(payload={"request": hold.pk}, result=hold)
+
+    _, hold = transition(case_id, actor=actor, action="request_hold", step=step, reason=reason)
+    return hold
+
+
+def hold_decide(case_id: int, *, actor, request_id: int, approve: bool, note: str = "") -> Case:
+    """审批挂账. Approved: the handling clock stops until resumed."""
+    if not approve:
+        note = _reason(note, "不同意挂账的理由")
+
+    def step(case: Case, roles) -> Step:
+        hold = _pending(Hold, case, request_id)
+        _decide(hold, actor, approve, note)
+        out = Step(payload={"request": hold.pk, "approved": approve})
+        if approve:
+            if case.held_at is not None:
+                raise Conflict("案件已挂账", code="already_held")
+            hold.started_at = case.held_at = now()
+            hold.save(update_fields=["started_at"])
+            out.fields.add("held_at")
+        notify(
+            [hold.requested_by], kind="hold_decided", title=f"挂账申请{'已同意' if approve else '未同意'}", case=case
+        )
+        return out
+
+    case, _ = transition(case_id, actor=actor, action="decide_hold", step=step, reason=note)
+    return case
+
+
+def hold_resume(case_id: int, *, actor) -> Case:
+    """恢复办理: the deadline moves on by the working time spent on hold."""
+
+    def step(case: Case, roles) -> Step:
+        if case.held_at is None:
+            raise Conflict("案件未挂账", code="not_held")
+        moment = now()
+        hold = (
+            Hold.objects.select_for_update(no_key=True)
+            .filter(case=case, status=DecisionStatus.APPROVED, ended_at__isnull=True)
+            .order_by("-pk")
+            .first()
+        )
+        calendar = get_calendar()
+        paused = calendar.working_time_between(case.held_at, moment)
+        out = Step(fields={"held_at"}, payload={"paused_seconds": int(paused.total_seconds())})
+        if hold:
+            hold.ended_at = moment
+            hold.save(update_fields=["ended_at"])
+        case.held_at = None
+        if case.handle_due_at is not None and paused.total_seconds() > 0:
+            _move_handle_due(case, calendar.add_working_time(case.handle_due_at, paused), out)
+        return out
+
+    case, _ = transition(case_id, actor=actor, action="resume", step=step)
+    return case
+
+
+def part_record(case_id: int, *, actor, text: str, department_id: int | None = None) -> Case:
+    """协办反馈: a co-department records its contribution before the lead resolves."""
+    text = (text or "").strip()
+    if not text:
+        raise invalid("text", "请填写协办情况")
+
+    def step(case: Case, roles) -> Step:
+        assignment = _own_assignment(case, actor, department_id, role=AssignmentRole.CO)
+        if assignment.status != A.SIGNED:
+            raise Conflict(
+                "请先签收派单" if assignment.status == A.PENDING else "该派单当前不能反馈", code="not_signed"
+            )
+        assignment.status, assignment.part_text = A.PART_DONE, text
+        assignment.part_recorded_at = assignment.finished_at = now()
+        assignment.save(update_fields=["status", "part_text", "part_recorded_at", "finished_at"])
+        return Step(payload={"department": assignment.department_id})
+
+    case, _ = transition(case_id, actor=actor, action="record_part", step=step, reason=text)
+    return case
+
+
+def part_waive(case_id: int, *, actor, assignment_id: int, reason: str) -> Case:
+    """免除协办: the chief lets the lead resolve without a co-department's part."""
+    reason = _reason(reason, "免除理由")
+
+    def step(case: Case, roles) -> Step:
+        assignment = (
+            Assignment.objects.select_for_update(no_key=True)
+            .filter(pk=assignment_id, case=case, role=AssignmentRole.CO, status__in=OPEN_CO)
+            .first()
+        )
+        if assignment is None:
+            raise invalid("assignment", "没有可免除的协办派单")
+        assignment.status, assignment.finished_at = A.WAIVED, now()
+        assignment.save(update_fields=["status", "finished_at"])
+        return Step(payload={"department": assignment.department_id})
+
+    case, _ = transition(case_id, actor=actor, action="waive_part", step=step, reason=reason)
+    return case
+
+
+def case_resolve(
+    case_id: int,
+    *,
+    actor,
+    text: str,
+    files: Iterable[UploadedFile] = (),
+    department_id: int | None = None,
+) -> Case:
+    """办结: the lead logs the resolution, once every co-part is in or waived, and not on hold."""
+    text = (text or "").strip()
+    if not text:
+        raise invalid("text", "请填写办理结果")
+
+    def step(case: Case, roles) -> Step:
+        lead = _own_assignment(case, actor, department_id, role=AssignmentRole.LEAD)
+        if lead.status != A.SIGNED:
+            raise Conflict("请先签收派单", code="not_signed")
+        if case.held_at is not None:
+            raise Conflict("案件挂账中，请先恢复办理", code="on_hold")
+        waiting = list(
+            Assignment.objects.filter(case=case, role=AssignmentRole.CO, status__in=OPEN_CO).select_related(
+                "department"
+            )
+        )
+        if waiting:
+            names = "、".join(str(a.department) for a in waiting)
+            raise Conflict(f"协办部门尚未反馈：{names}（或由站长免除）", code="parts_missing")
+        moment = now()
+        lead.status, lead.finished_at = A.DONE, moment
+        lead.save(update_fields=["status", "finished_at"])
+        attachments = [
+            Attachment.objects.create(
+                case=case,
+                file=upload,
+                original_name=upload.name[:200],
+                content_type=getattr(upload, "content_type", "") or "",
+                size=upload.size or 0,
+                purpose=AttachmentPurpose.EVIDENCE,
+                uploaded_by=actor,
+            ).pk
+            for upload in files
+        ]
+        from cases.deadlines import due, sla_for
+
+        case.resolved_at = moment
+        case.feedback_due_at = due(moment, sla_for(case.category, case.urgency).feedback)
+        case.ladder = "none"
+        agreement = case.mediations.filter(outcome="agreement").order_by("-round_no").first()
+        notify(
+            [case.reporter],
+            kind="resolved",
+            title=f"事件已办结，请核查反馈：{case.number}",
+            body=text,
+            case=case,
+        )
+        return Step(
+            fields={"resolved_at", "feedback_due_at", "ladder"},
+            payload={
+                "resolution": text,
+                "evidence": attachments,
+                "agreement_round": agreement.round_no if agreement else None,
+            },
+        )
+
+    case, _ = transition(case_id, actor=actor, action="resolve", step=step, reason=text)
+    return case
+
+
+def _pending(model, case: Case, request_id: int):
+    request = model.objects.select_for_update(no_key=True).filter(pk=request_id, case=case).first()
+    if request is None:
+        raise invalid("request", "申请不存在")
+    if request.status != DecisionStatus.PENDING:
+        raise Conflict("该申请已审批", code="already_decided")
+    return request
+
+
+def _decide(request, actor, approve: bool, note: str) -> None:
+    request.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = actor, now(), note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+def _move_handle_due(case: Case, new_due: datetime, out: Step) -> None:
+    """Move the handling deadline; the supervision ladder restarts for the new due time."""
+    out.payload["handle_due"] = {
+        "from": case.handle_due_at.isoformat() if case.handle_due_at else None,
+        "to": new_due.isoformat(),
+    }
+    case.handle_due_at = new_due
+    case.ladder = "none"
+    out.fields |= {"handle_due_at", "ladder"}
+    Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).update(handle_due_at=new_due)

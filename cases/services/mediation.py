@@ -1,0 +1,132 @@
+"""Joint mediation (联合调处): rounds scheduled on a case, with participants, minutes, outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Max
+from django.utils import timezone
+
+from cases.models import (
+    INACTIVE_ASSIGNMENT_STATUSES,
+    Case,
+    MediationOutcome,
+    MediationParticipant,
+    MediationSession,
+    Summons,
+)
+from cases.selectors import handlers_of
+from cases.services.effects import notify
+from cases.services.lifecycle import Conflict, Step, invalid, now, transition
+from workstation.models import Department
+
+Role = MediationParticipant.Role
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    role: str
+    name: str = ""
+    department_id: int | None = None
+    organization: str = ""
+    user_id: int | None = None
+
+
+def mediation_schedule(
+    case_id: int, *, actor, scheduled_at: datetime, place: str, participants: Iterable[ParticipantInput] = ()
+) -> MediationSession:
+    """Schedule the next round. Every assigned department takes part by default; summoned liaison
+    officers and the departments' handlers are told the time and place."""
+    place = (place or "").strip()
+    if not place:
+        raise invalid("place", "请填写调处地点")
+    if scheduled_at <= now():
+        raise invalid("scheduled_at", "调处时间须晚于当前时间")
+    participants = list(participants)
+    for p in participants:
+        if p.role not in Role.values:
+            raise invalid("participants", f"参与人身份无效：{p.role}")
+        if p.role == Role.DEPARTMENT and not p.department_id:
+            raise invalid("participants", "部门代表须指定部门")
+        if p.role != Role.DEPARTMENT and not p.name.strip():
+            raise invalid("participants", "请填写参与人姓名")
+
+    def step(case: Case, roles) -> Step:
+        if case.mediations.filter(status=MediationSession.Status.SCHEDULED).exists():
+            raise Conflict("上一轮调处尚未记录结果", code="round_open")
+        last = case.mediations.aggregate(n=Max("round_no"))["n"] or 0
+        session = MediationSession.objects.create(
+            case=case, round_no=last + 1, scheduled_at=scheduled_at, place=place, created_by=actor
+        )
+        assigned = list(
+            case.assignments.exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).values_list("department_id", flat=True)
+        )
+        chosen = {p.department_id for p in participants if p.role == Role.DEPARTMENT}
+        departments = {d.pk: d for d in Department.objects.filter(pk__in=[*assigned, *chosen])}
+        for department_id in dict.fromkeys([*assigned, *chosen]):
+            MediationParticipant.objects.create(
+                session=session, role=Role.DEPARTMENT, department_id=department_id, name=departments[department_id].name
+            )
+        for p in participants:
+            if p.role != Role.DEPARTMENT:
+                MediationParticipant.objects.create(
+                    session=session, role=p.role, name=p.name.strip(), organization=p.organization, user_id=p.user_id
+                )
+        summonses = list(case.summonses.exclude(status=Summons.Status.CANCELLED).select_related("liaison_officer"))
+        Summons.objects.filter(pk__in=[s.pk for s in summonses]).update(session=session)
+        body = f"第{session.round_no}轮联合调处：{timezone.localtime(scheduled_at):%Y-%m-%d %H:%M}，{place}"
+        notify(
+            [s.liaison_officer for s in summonses] + handlers_of(case.station_id, assigned),
+            kind="mediation_scheduled",
+            title=f"联合调处通知：{case.number} {case.title}",
+            body=body,
+            case=case,
+        )
+        return Step(
+            payload={"session": session.pk, "round": session.round_no, "at": scheduled_at.isoformat(), "place": place},
+            result=session,
+        )
+
+    _, session = transition(case_id, actor=actor, action="schedule_mediation", step=step)
+    return session
+
+
+def mediation_record(
+    case_id: int,
+    *,
+    actor,
+    session_id: int,
+    minutes: str,
+    outcome: str,
+    agreement: str = "",
+    attended_ids: Iterable[int] | None = None,
+) -> MediationSession:
+    """Record what a round came to: agreement (its text becomes part of the resolution), no
+    agreement, or continue with another round."""
+    minutes, agreement = (minutes or "").strip(), (agreement or "").strip()
+    if outcome not in MediationOutcome.values:
+        raise invalid("outcome", "请选择调处结果")
+    if not minutes:
+        raise invalid("minutes", "请填写调处笔录")
+    if outcome == MediationOutcome.AGREEMENT and not agreement:
+        raise invalid("agreement", "达成协议时请填写协议内容")
+
+    def step(case: Case, roles) -> Step:
+        session = MediationSession.objects.select_for_update(no_key=True).filter(pk=session_id, case=case).first()
+        if session is None:
+            raise invalid("session", "调处不存在")
+        if session.status != MediationSession.Status.SCHEDULED:
+            raise Conflict("该轮调处已记录结果", code="already_recorded")
+        session.status = MediationSession.Status.HELD
+        session.minutes, session.outcome, session.agreement, session.held_at = minutes, outcome, agreement, now()
+        session.save(update_fields=["status", "minutes", "outcome", "agreement", "held_at"])
+        if attended_ids is None:
+            session.participants.update(attended=True)
+        else:
+            session.participants.filter(pk__in=list(attended_ids)).update(attended=True)
+        return Step(payload={"session": session.pk, "round": session.round_no, "outcome": outcome}, result=session)
+
+    _, session = transition(case_id, actor=actor, action="record_mediation", step=step, reason=minutes)
+    return session

@@ -1,0 +1,66 @@
+"""Manual supervision (挂牌督办) by a chief or leader, and the department's written response."""
+
+from __future__ import annotations
+
+from cases.access import department_ids_for
+from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Case, Supervision
+from cases.selectors import handlers_of
+from cases.services.effects import notify
+from cases.services.lifecycle import Conflict, Step, invalid, now, transition
+
+
+def case_supervise(case_id: int, *, actor, message: str) -> Supervision:
+    message = (message or "").strip()
+    if not message:
+        raise invalid("message", "请填写督办内容")
+
+    def step(case: Case, roles) -> Step:
+        supervision = Supervision.objects.create(
+            case=case, level=Supervision.Level.MANUAL, message=message, created_by=actor
+        )
+        departments = case.assignments.exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).values_list(
+            "department_id", flat=True
+        )
+        notify(
+            handlers_of(case.station_id, departments),
+            kind="supervision",
+            title=f"挂牌督办：{case.number} {case.title}",
+            body=message,
+            case=case,
+        )
+        return Step(payload={"supervision": supervision.pk}, result=supervision)
+
+    _, supervision = transition(case_id, actor=actor, action="supervise", step=step, reason=message)
+    return supervision
+
+
+def supervision_respond(case_id: int, *, actor, supervision_id: int, response: str) -> Supervision:
+    response = (response or "").strip()
+    if not response:
+        raise invalid("response", "请填写督办回复")
+
+    def step(case: Case, roles) -> Step:
+        supervision = (
+            Supervision.objects.select_for_update(no_key=True)
+            .filter(pk=supervision_id, case=case, level=Supervision.Level.MANUAL)
+            .first()
+        )
+        if supervision is None:
+            raise invalid("supervision", "督办不存在")
+        if supervision.responded_at:
+            raise Conflict("该督办已回复", code="already_responded")
+        if not department_ids_for(actor, case.station_id):
+            raise invalid("supervision", "只有承办部门可以回复")
+        supervision.response, supervision.responded_by, supervision.responded_at = response, actor, now()
+        supervision.save(update_fields=["response", "responded_by", "responded_at"])
+        notify(
+            [supervision.created_by],
+            kind="supervision_response",
+            title=f"督办已回复：{case.number}",
+            body=response,
+            case=case,
+        )
+        return Step(payload={"supervision": supervision.pk}, result=supervision)
+
+    _, supervision = transition(case_id, actor=actor, action="respond_supervision", step=step, reason=response)
+    return supervision
