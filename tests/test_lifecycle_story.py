@@ -224,11 +224,10 @@ def test_extension_only_before_due_and_moves_the_deadline(world):
     case = handling.extension_decide(case.pk, actor=w.zhang, request_id=extension.pk, approve=True)
     assert case.handle_due_at == later
     assert set(Assignment.objects.filter(case=case).values_list("handle_due_at", flat=True)) == {later}
-    with time_machine.travel(later + dt.timedelta(minutes=1)):
-        with pytest.raises(Conflict) as refused:
-            handling.extension_request(
-                case.pk, actor=w.tiaojie, requested_due_at=later + dt.timedelta(days=3), reason="再延"
-            )
+    with time_machine.travel(later + dt.timedelta(minutes=1)), pytest.raises(Conflict) as refused:
+        handling.extension_request(
+            case.pk, actor=w.tiaojie, requested_due_at=later + dt.timedelta(days=3), reason="再延"
+        )
     assert refused.value.code == "past_due"
 
 
