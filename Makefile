@@ -24,6 +24,7 @@ install-dev: $(VENV)/.installed-dev
 # Migrate, load the official calendar and the demo station. Safe to run again.
 setup-db: install
 	$(PY) manage.py compiletranslations
+	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_calendar
 	$(PY) manage.py seed_demo
@@ -40,6 +41,7 @@ demo: setup-db
 # with neither it runs on SQLite and skips the tests that need a real server.
 test: install-dev
 	$(PY) manage.py compiletranslations
+	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: install-dev
