@@ -45,6 +45,11 @@ def case(station):
     )
 
 
+# NULLS NOT DISTINCT (a district-wide row is unique like any other) is PostgreSQL 15's.
+# (Asked by vendor: the feature flag itself would open a connection while tests are collected.)
+needs_nulls_not_distinct = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs NULLS NOT DISTINCT")
+
+
 def refused(**kwargs):
     """Assert the block's write is refused by the database, leaving the transaction usable."""
     return pytest.raises(IntegrityError, **kwargs)
@@ -104,6 +109,7 @@ def test_membership_scope_matches_role(station, police, alice, role, with_statio
             create()
 
 
+@needs_nulls_not_distinct
 def test_leader_membership_unique_despite_null_station(alice):
     Membership.objects.create(user=alice, role="leader")
     with refused(), transaction.atomic():
@@ -198,6 +204,7 @@ def test_signed_assignment_names_its_signer(case, police):
         )
 
 
+@needs_nulls_not_distinct
 def test_supervision_rung_fires_once_per_deadline(case):
     due = timezone.now()
     Supervision.objects.create(case=case, deadline="handle", due_at=due, level="yellow")
@@ -257,6 +264,7 @@ def test_dissatisfied_feedback_needs_a_reason(case, alice):
     Feedback.objects.create(case=case, result="default")
 
 
+@needs_nulls_not_distinct
 def test_sla_rule_unique_per_category_and_urgency_including_default(police):
     SlaRule.objects.create(urgency="normal")
     with refused(), transaction.atomic():
