@@ -99,14 +99,15 @@ def access_case(user, case_id: int, *, write: bool = False, queryset: QuerySet[C
     """The case, if the user may see it (and, with write=True, act on it); else Http404.
 
     Whether a particular action is allowed is the lifecycle's transition table; ``write`` only
-    keeps read-only roles (a leader may read all but acts only through supervision) out.
+    asks that the user hold some role towards the case (chief, lead, co, mediator, reporter,
+    leader), which every scope above implies today; it keeps a future read-only scope out.
     """
     base = queryset if queryset is not None else Case.objects.all()
     try:
         case = base.filter(pk__in=visible_cases(user).values("pk")).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("案件不存在或无权访问") from None
-    if write and not case_roles(user, case) - {"leader"}:
+    if write and not case_roles(user, case):
         raise Http404("案件不存在或无权访问")
     return case
 
