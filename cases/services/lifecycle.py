@@ -66,12 +66,13 @@ class Rule:
     label: str
     sources: frozenset[str]
     roles: frozenset[str]
-    # The status after the action; None keeps it, unless the step chooses (feedback, returns).
+    # The status after the action; None keeps it, unless the step chooses one of ``may_choose``.
     target: str | None = None
+    may_choose: frozenset[str] = frozenset()
 
 
-def rule(label: str, sources, roles, target: str | None = None) -> Rule:
-    return Rule(label, frozenset(sources), frozenset(roles), target)
+def rule(label: str, sources, roles, target: str | None = None, *, may_choose=()) -> Rule:
+    return Rule(label, frozenset(sources), frozenset(roles), target, frozenset(may_choose))
 
 
 HANDLING = (S.DISPATCHED, S.IN_PROGRESS)
@@ -85,9 +86,9 @@ TRANSITIONS: dict[str, Rule] = {
     "reject": rule("不予受理", [S.REPORTED], ["chief"], S.REJECTED),
     "merge": rule("并案", [S.REPORTED, S.ACCEPTED], ["chief"], S.MERGED),
     "dispatch": rule("分拨", [S.ACCEPTED], ["chief"], S.DISPATCHED),
-    "sign": rule("签收", HANDLING, ["lead", "co"]),
+    "sign": rule("签收", HANDLING, ["lead", "co"], may_choose=[S.IN_PROGRESS]),  # the lead's signature
     "request_return": rule("申请退单", HANDLING, ["lead", "co"]),
-    "decide_return": rule("审批退单", HANDLING, ["chief"]),
+    "decide_return": rule("审批退单", HANDLING, ["chief"], may_choose=[S.ACCEPTED]),  # a lead's return approved
     "request_extension": rule("申请延期", HANDLING, ["lead"]),
     "decide_extension": rule("审批延期", HANDLING, ["chief"]),
     "request_hold": rule("申请挂账", [S.IN_PROGRESS], ["lead"]),
@@ -98,7 +99,7 @@ TRANSITIONS: dict[str, Rule] = {
     "schedule_mediation": rule("安排联合调处", HANDLING, ["chief", "lead", "mediator"]),
     "record_mediation": rule("记录调处结果", HANDLING, ["chief", "lead", "mediator"]),
     "resolve": rule("办结", [S.IN_PROGRESS], ["lead"], S.RESOLVED),
-    "feedback": rule("反馈评价", [S.RESOLVED], ["reporter", "chief"]),
+    "feedback": rule("反馈评价", [S.RESOLVED], ["reporter", "chief"], may_choose=[S.CLOSED, S.IN_PROGRESS]),
     "close": rule("结案", [S.RESOLVED], ["chief"], S.CLOSED),
     "close_default": rule("逾期默认满意结案", [S.RESOLVED], ["system"], S.CLOSED),
     "supervise": rule("挂牌督办", OPEN, ["chief", "leader"]),
@@ -148,6 +149,8 @@ def transition(
 
         from_status = case.status
         outcome = step(case, roles)
+        if outcome.target and outcome.target not in rule_.may_choose:
+            raise AssertionError(f"{action} may not lead to {outcome.target}")  # a bug, not a user error
         target = outcome.target or rule_.target
         if target and target != case.status:
             case.status = target
