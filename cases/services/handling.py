@@ -17,7 +17,6 @@ from cases.models import (
     Assignment,
     AssignmentRole,
     AssignmentStatus,
-    Attachment,
     AttachmentPurpose,
     Case,
     CaseStatus,
@@ -27,6 +26,7 @@ from cases.models import (
     ReturnRequest,
 )
 from cases.selectors import chiefs_of
+from cases.services.attachments import attach_files
 from cases.services.effects import notify
 from cases.services.lifecycle import Conflict, Forbidden, Step, invalid, now, transition
 from workstation.calendar import get_calendar
@@ -351,18 +351,7 @@ def case_resolve(
         moment = now()
         lead.status, lead.finished_at = A.DONE, moment
         lead.save(update_fields=["status", "finished_at"])
-        attachments = [
-            Attachment.objects.create(
-                case=case,
-                file=upload,
-                original_name=upload.name[:200],
-                content_type=getattr(upload, "content_type", "") or "",
-                size=upload.size or 0,
-                purpose=AttachmentPurpose.EVIDENCE,
-                uploaded_by=actor,
-            ).pk
-            for upload in files
-        ]
+        attachments = attach_files(case, files, purpose=AttachmentPurpose.EVIDENCE, actor=actor)
         from cases.deadlines import due, sla_for
 
         case.resolved_at = moment

@@ -15,7 +15,6 @@ from django.utils import timezone
 from cases.access import scope_of
 from cases.deadlines import due, sla_for
 from cases.models import (
-    Attachment,
     AttachmentPurpose,
     Case,
     CaseEvent,
@@ -28,6 +27,7 @@ from cases.models import (
     Urgency,
 )
 from cases.selectors import chiefs_of
+from cases.services.attachments import attach_files
 from cases.services.effects import notify
 from cases.services.lifecycle import Forbidden, invalid
 from workstation.models import Grid, Workstation
@@ -135,16 +135,7 @@ def case_report(
             )
             for p in parties
         )
-        for upload in files:
-            Attachment.objects.create(
-                case=case,
-                file=upload,
-                original_name=upload.name[:200],
-                content_type=getattr(upload, "content_type", "") or "",
-                size=upload.size or 0,
-                purpose=AttachmentPurpose.REPORT,
-                uploaded_by=actor,
-            )
+        attach_files(case, files, purpose=AttachmentPurpose.REPORT, actor=actor)
         CaseEvent.objects.create(
             case=case,
             actor=actor,
