@@ -1,12 +1,38 @@
-"""Time limits per category and urgency (DESIGN §6), turned into due times on the calendar."""
+"""Time limits per category and urgency (DESIGN §6), turned into due times on the calendar, and
+the supervision ladder of each deadline.
+
+The ladder of a deadline that runs from ``start`` to ``due``:
+
+1. yellow (预警) when 80 % of the allotted time has passed: working time on the calendar, or clock
+   time for a limit counted in clock hours (urgent cases);
+2. red (超期) at the due time;
+3. escalated (升级督办) one working day after the due time.
+
+:func:`deadline_fields` computes these once, when the due time is set, and stores them beside it
+with the moment the next rung falls due (``<kind>_next_rung_at``), so the sweep reads only rows
+whose next rung has come. A moved deadline (extension, hold, rework) gets a fresh ladder.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from cases.models import Category, SlaRule, TimeUnit, Urgency
+from cases.models import (
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    Category,
+    Deadline,
+    Ladder,
+    SlaRule,
+    TimeUnit,
+    Urgency,
+)
 from workstation.calendar import get_calendar
+
+WARN_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -69,3 +95,89 @@ def sla_for(category: Category | None, urgency: str) -> Sla:
 def due(start: datetime, limit: tuple[int, str]) -> datetime:
     amount, unit = limit
     return get_calendar().add(start, amount, unit)
+
+
+def handle_unit(case: Case) -> str:
+    """The unit the case's handling limit counts in (clock hours for urgent cases by default)."""
+    return sla_for(case.category, case.urgency).handle[1]
+
+
+@dataclass(frozen=True)
+class Rungs:
+    warn_at: datetime
+    due_at: datetime
+    escalate_at: datetime
+
+
+def rungs(start: datetime, due_at: datetime, unit: str) -> Rungs:
+    """When each rung of the ladder from ``start`` to ``due_at`` falls (see the module docstring)."""
+    calendar = get_calendar()
+    if unit == TimeUnit.CLOCK_HOURS:
+        warn_at = start + max(due_at - start, timedelta(0)) * WARN_SHARE
+    else:
+        allotted = max(calendar.working_time_between(start, due_at), timedelta(0))
+        warn_at = calendar.add_working_time(start, allotted * WARN_SHARE)
+    return Rungs(warn_at=min(warn_at, due_at), due_at=due_at, escalate_at=calendar.add_working_days(due_at, 1))
+
+
+def deadline_fields(kind: str, *, start: datetime | None, due_at: datetime | None, unit: str) -> dict:
+    """The columns of one deadline (``accept``, ``sign`` or ``handle``) with a fresh ladder.
+
+    ``{"<kind>_due_at": …, "<kind>_warn_at": …, "<kind>_escalate_at": …, "<kind>_next_rung_at": …}``;
+    for the handling deadline also ``handle_started_at``. No due time clears them all.
+    """
+    values: dict[str, datetime | None] = dict.fromkeys(
+        [f"{kind}_due_at", f"{kind}_warn_at", f"{kind}_escalate_at", f"{kind}_next_rung_at"]
+    )
+    if due_at is not None and start is not None:
+        ladder = rungs(start, due_at, unit)
+        values |= {
+            f"{kind}_due_at": due_at,
+            f"{kind}_warn_at": ladder.warn_at,
+            f"{kind}_escalate_at": ladder.escalate_at,
+            f"{kind}_next_rung_at": ladder.warn_at,
+        }
+    if kind == Deadline.HANDLE:
+        values["handle_started_at"] = start if due_at is not None else None
+    return values
+
+
+def set_deadline(obj, kind: str, *, start: datetime | None, due_at: datetime | None, unit: str) -> set[str]:
+    """Set a deadline and its fresh ladder on a case or assignment (unsaved); return the fields.
+
+    A case's own ladder (``Case.ladder``, shown in lists) starts again from none.
+    """
+    values = deadline_fields(kind, start=start, due_at=due_at, unit=unit)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    fields = set(values)
+    if isinstance(obj, Case):
+        obj.ladder = Ladder.NONE
+        fields.add("ladder")
+    return fields
+
+
+def backfill_ladders() -> int:
+    """Give a ladder to the running deadlines that were written without one (rows older than the
+    ladder columns, or written directly, like demo data); return how many rows changed.
+
+    The next rung of each is its warning: the sweep then fires the highest rung reached, and a rung
+    already recorded is neither recorded nor told again.
+    """
+    changed = 0
+    open_handling = [CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS]
+    for case in Case.objects.filter(status=CaseStatus.REPORTED, accept_due_at__isnull=False, accept_warn_at=None):
+        unit = sla_for(case.category, case.urgency).accept[1]
+        values = deadline_fields(Deadline.ACCEPT, start=case.reported_at, due_at=case.accept_due_at, unit=unit)
+        changed += Case.objects.filter(pk=case.pk).update(**values)
+    for case in Case.objects.filter(status__in=open_handling, handle_due_at__isnull=False, handle_warn_at=None):
+        start = case.handle_started_at or case.dispatched_at
+        values = deadline_fields(Deadline.HANDLE, start=start, due_at=case.handle_due_at, unit=handle_unit(case))
+        changed += Case.objects.filter(pk=case.pk).update(**values)
+    pending = Assignment.objects.filter(status=AssignmentStatus.PENDING, sign_due_at__isnull=False, sign_warn_at=None)
+    for assignment in pending.select_related("case__category"):
+        unit = sla_for(assignment.case.category, assignment.case.urgency).sign[1]
+        start, due_at = assignment.dispatched_at, assignment.sign_due_at
+        values = deadline_fields(Deadline.SIGN, start=start, due_at=due_at, unit=unit)
+        changed += Assignment.objects.filter(pk=assignment.pk).update(**values)
+    return changed

@@ -276,6 +276,17 @@ class Case(models.Model):
     handle_due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
     feedback_due_at = models.DateTimeField(_("反馈期限"), null=True, blank=True)
     ladder = models.CharField(_("督办等级"), max_length=10, choices=Ladder.choices, default=Ladder.NONE)
+    # Each deadline's ladder, set with the due time (cases.deadlines.deadline_fields): the warning
+    # at 80 % of the allotted time, the escalation a working day after the due time, and when the
+    # next rung is due. The sweep reads only rows whose next rung has come (partial indexes below).
+    accept_warn_at = models.DateTimeField(_("受理预警时间"), null=True, blank=True)
+    accept_escalate_at = models.DateTimeField(_("受理升级督办时间"), null=True, blank=True)
+    accept_next_rung_at = models.DateTimeField(_("受理下一督办时间"), null=True, blank=True)
+    # Where the handling clock counts from: the dispatch (or a rework), moved on by time on hold.
+    handle_started_at = models.DateTimeField(_("办理计时起点"), null=True, blank=True)
+    handle_warn_at = models.DateTimeField(_("办理预警时间"), null=True, blank=True)
+    handle_escalate_at = models.DateTimeField(_("办理升级督办时间"), null=True, blank=True)
+    handle_next_rung_at = models.DateTimeField(_("办理下一督办时间"), null=True, blank=True)
 
     rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
     satisfaction = models.CharField(_("满意度"), max_length=15, choices=Satisfaction.choices, blank=True)
@@ -336,6 +347,18 @@ class Case(models.Model):
                 name="case_handle_due_open",
             ),
             models.Index(fields=["feedback_due_at"], condition=Q(status="resolved"), name="case_feedback_due_open"),
+            models.Index(
+                fields=["accept_next_rung_at"],
+                condition=Q(status="reported", accept_next_rung_at__isnull=False),
+                name="case_accept_rung_due",
+            ),
+            models.Index(
+                fields=["handle_next_rung_at"],
+                condition=Q(
+                    status__in=["dispatched", "in_progress"], held_at__isnull=True, handle_next_rung_at__isnull=False
+                ),
+                name="case_handle_rung_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -437,6 +460,9 @@ class Assignment(models.Model):
     )
     dispatched_at = models.DateTimeField(_("派单时间"))
     sign_due_at = models.DateTimeField(_("签收期限"), null=True, blank=True)
+    sign_warn_at = models.DateTimeField(_("签收预警时间"), null=True, blank=True)
+    sign_escalate_at = models.DateTimeField(_("签收升级督办时间"), null=True, blank=True)
+    sign_next_rung_at = models.DateTimeField(_("签收下一督办时间"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     signed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("签收人")
@@ -470,6 +496,11 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["department", "status"], name="assignment_department_status"),
             models.Index(fields=["sign_due_at"], condition=Q(status="pending"), name="assignment_sign_due_open"),
+            models.Index(
+                fields=["sign_next_rung_at"],
+                condition=Q(status="pending", sign_next_rung_at__isnull=False),
+                name="assignment_sign_rung_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -849,6 +880,8 @@ class NotificationDelivery(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("错误"), blank=True)
+    # When a sender claimed the row; a row left "sending" long after (a crashed worker) is retried.
+    claimed_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
     class Meta:
@@ -857,7 +890,11 @@ class NotificationDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["notification", "channel"], name="notification_delivery_once"),
         ]
-        indexes = [models.Index(fields=["status"], condition=Q(status="pending"), name="delivery_pending")]
+        indexes = [
+            models.Index(
+                fields=["status"], condition=Q(status__in=["pending", "sending", "failed"]), name="delivery_unsent"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.notification_id} {self.channel} {self.status}"

@@ -162,3 +162,23 @@ def handlers_of(station_id: int, department_ids) -> list:
 def chiefs_of(station_id: int) -> list:
     memberships = Membership.objects.filter(station_id=station_id, role=Role.CHIEF, is_active=True)
     return [m.user for m in memberships.select_related("user")]
+
+
+def leaders() -> list:
+    """The district's leaders (领导): they hear of every escalation."""
+    memberships = Membership.objects.filter(role=Role.LEADER, is_active=True).select_related("user")
+    return list(dict.fromkeys(m.user for m in memberships))
+
+
+def people_of_stations(station_ids, department_ids) -> tuple[dict, dict]:
+    """For a batch of cases, in two queries: ``{station: [chiefs]}`` and
+    ``{(station, department): [handlers and mediators]}``."""
+    chiefs: dict[int, list] = {}
+    handlers: dict[tuple[int, int], list] = {}
+    memberships = Membership.objects.filter(station_id__in=list(station_ids), is_active=True).select_related("user")
+    for m in memberships.filter(role=Role.CHIEF):
+        chiefs.setdefault(m.station_id, []).append(m.user)
+    acting = memberships.filter(role__in=[Role.HANDLER, Role.MEDIATOR], department_id__in=list(department_ids))
+    for m in acting:
+        handlers.setdefault((m.station_id, m.department_id), []).append(m.user)
+    return chiefs, handlers

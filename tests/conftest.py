@@ -18,3 +18,15 @@ def _fresh_calendar():
     invalidate_calendar_cache()
     yield
     invalidate_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Celery tasks run in-process, so no test publishes to a broker (with REDIS_URL set the
+    settings are not eager). The test of a real worker turns this off for itself."""
+    from governance.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved

@@ -1,10 +1,11 @@
 """Admin for configuration: stations and their 4+X roster, departments, grids, people, calendar."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from workstation.calendar import calendar_warnings
 from workstation.models import (
     CalendarDay,
     Department,
@@ -130,6 +131,13 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ("is_workday", "source")
     search_fields = ("name",)
     date_hierarchy = "date"
+
+    def changelist_view(self, request, extra_context=None):
+        # Years without holiday data count Monday–Friday: say so where the admin can fix it.
+        if request.method == "GET":
+            for warning in calendar_warnings():
+                messages.warning(request, warning)
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(WorkingPeriod)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from cases.deadlines import deadline_fields, set_deadline, sla_for
 from cases.dispatch import JOINT, LIAISON, SOLO
 from cases.models import (
     INACTIVE_ASSIGNMENT_STATUSES,
@@ -13,6 +14,8 @@ from cases.models import (
     Case,
     CaseStatus,
     Category,
+    Deadline,
+    Ladder,
     Summons,
 )
 from cases.selectors import dispatch_plan_for, handlers_of
@@ -25,8 +28,9 @@ def case_accept(case_id: int, *, actor, category: Category | None = None, expect
     """受理: the chief takes the case in, optionally setting or correcting its category."""
 
     def step(case: Case, roles) -> Step:
-        out = Step(fields={"accepted_at"})
-        case.accepted_at = now()
+        # Accepted in time or not, the accept deadline is met: its ladder stops here.
+        out = Step(fields={"accepted_at", "accept_next_rung_at", "ladder"})
+        case.accepted_at, case.accept_next_rung_at, case.ladder = now(), None, Ladder.NONE
         if category is not None and category.pk != case.category_id:
             out.payload["category"] = {"from": case.category_id, "to": category.pk}
             case.category = category
@@ -160,15 +164,18 @@ def case_dispatch(
             raise Conflict("案件仍有未退回的派单，不能重复分拨", code="already_assigned")
 
         fields = {"category", "dispatch_mode", "lead_department", "dispatch_plan", "dispatch_override"}
+        sla = sla_for(case.category, case.urgency)
         first_dispatch = case.dispatched_at is None
         if first_dispatch:
             case.dispatched_at = moment
-            case.handle_due_at = override.handle_due_at or plan.handle_due_at
-            fields |= {"dispatched_at", "handle_due_at", "ladder"}
-            case.ladder = "none"
+            fields.add("dispatched_at")
+            handle_due = override.handle_due_at or plan.handle_due_at
+            fields |= set_deadline(case, Deadline.HANDLE, start=moment, due_at=handle_due, unit=sla.handle[1])
         elif override.handle_due_at is not None:
-            case.handle_due_at = override.handle_due_at
-            fields.add("handle_due_at")
+            start = case.handle_started_at or case.dispatched_at
+            fields |= set_deadline(
+                case, Deadline.HANDLE, start=start, due_at=override.handle_due_at, unit=sla.handle[1]
+            )
         case.dispatch_mode = mode
         case.lead_department_id = lead_id
         case.dispatch_plan = plan.to_json()
@@ -184,8 +191,8 @@ def case_dispatch(
                 department_id=department_id,
                 role=role,
                 dispatched_at=moment,
-                sign_due_at=plan.sign_due_at,
                 handle_due_at=case.handle_due_at,
+                **deadline_fields(Deadline.SIGN, start=moment, due_at=plan.sign_due_at, unit=sla.sign[1]),
             )
         summoned = _summon_liaisons(case, [lead_id, *co_ids], reason="联合处置" if mode == JOINT else "牵头办理")
         notify(

@@ -1,9 +1,10 @@
 """Side effects, queued after commit.
 
-Notification rows are data and are written in the caller's transaction, so a rolled-back action
-leaves no notice behind. Delivery (e-mail, SMS) is a Celery task queued only once the transaction
-has committed. If the broker is down the publish fails, is logged, and the delivery rows stay
-pending: the periodic sweep picks them up when the broker is back, so nothing is lost.
+Notification rows, and a pending delivery row for each outside channel the recipient chose, are
+data written in the caller's transaction, so a rolled-back action leaves no notice behind and a
+committed one owes every copy. Delivery (e-mail, SMS) is a Celery task queued only once the
+transaction has committed. If the broker is down the publish fails quickly, is logged, and the
+delivery rows stay pending: the minute sweep queues them when the broker is back, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from cases.models import Case, Notification
+from cases.models import Case, Notification, NotificationDelivery
+from cases.services.notifications import deliveries_for
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +42,9 @@ def notify(recipients: Iterable, *, kind: str, title: str, body: str = "", case:
         seen.add(user.pk)
         rows.append(Notification(recipient=user, case=case, kind=kind, title=title, body=body))
     created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
-    if ids:
+    deliveries = NotificationDelivery.objects.bulk_create(deliveries_for(created))
+    if deliveries:
         from cases.tasks import deliver_notifications
 
-        queue_task(deliver_notifications, ids)
-    return ids
+        queue_task(deliver_notifications, sorted({d.notification_id for d in deliveries}))
+    return [n.pk for n in created]

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from cases.deadlines import due, sla_for
-from cases.models import Assignment, AssignmentRole, AssignmentStatus, Case, CaseStatus, Feedback, Satisfaction
+from datetime import datetime
+
+from cases.deadlines import due, set_deadline, sla_for
+from cases.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    Deadline,
+    Feedback,
+    Satisfaction,
+)
 from cases.selectors import handlers_of
 from cases.services.effects import notify
-from cases.services.lifecycle import Step, invalid, now, transition
+from cases.services.lifecycle import Conflict, Step, invalid, now, transition
 
 GIVEN = (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.DISSATISFIED)
 
@@ -38,9 +49,9 @@ def case_feedback(case_id: int, *, actor, result: str, comment: str = "", expect
         )
         case.rework_count += 1
         case.resolved_at = case.feedback_due_at = None
-        case.handle_due_at = due(moment, sla_for(case.category, case.urgency).handle)
-        case.ladder = "none"
-        out.fields |= {"rework_count", "resolved_at", "feedback_due_at", "handle_due_at", "ladder"}
+        limit = sla_for(case.category, case.urgency).handle
+        out.fields |= {"rework_count", "resolved_at", "feedback_due_at"}
+        out.fields |= set_deadline(case, Deadline.HANDLE, start=moment, due_at=due(moment, limit), unit=limit[1])
         if lead:
             lead.status, lead.finished_at, lead.handle_due_at = AssignmentStatus.SIGNED, None, case.handle_due_at
             lead.save(update_fields=["status", "finished_at", "handle_due_at"])
@@ -74,13 +85,17 @@ def case_close(case_id: int, *, actor, reason: str = "", expected_status: str | 
     return case
 
 
-def case_close_default(case_id: int, *, actor=None) -> Case:
+def case_close_default(case_id: int, *, actor=None, feedback_due_at: datetime | None = None) -> Case:
     """逾期默认满意: no feedback within the window. Counted apart from real satisfaction.
 
     Only the system (actor None, the feedback sweep) may do this; a person closes with case_close.
+    The sweep passes the window it saw end: a case reworked and resolved again since then has a new
+    window, and is left alone (Conflict).
     """
 
     def step(case: Case, roles) -> Step:
+        if feedback_due_at is not None and case.feedback_due_at != feedback_due_at:
+            raise Conflict("反馈期限已变更", code="stale")
         Feedback.objects.create(case=case, result=Satisfaction.DEFAULT)
         case.satisfaction = Satisfaction.DEFAULT
         case.closed_at = now()

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.core.files.uploadedfile import UploadedFile
 
 from cases.access import department_ids_for
+from cases.deadlines import due, handle_unit, set_deadline, sla_for
 from cases.models import (
     INACTIVE_ASSIGNMENT_STATUSES,
     Assignment,
@@ -20,6 +21,7 @@ from cases.models import (
     AttachmentPurpose,
     Case,
     CaseStatus,
+    Deadline,
     DecisionStatus,
     Extension,
     Hold,
@@ -273,7 +275,9 @@ def hold_resume(case_id: int, *, actor) -> Case:
             hold.save(update_fields=["ended_at"])
         case.held_at = None
         if case.handle_due_at is not None and paused.total_seconds() > 0:
-            _move_handle_due(case, calendar.add_working_time(case.handle_due_at, paused), out)
+            # The clock's start and the deadline both move on by the pause: the allotted time stays.
+            start = calendar.add_working_time(case.handle_started_at or case.dispatched_at, paused)
+            _move_handle_due(case, calendar.add_working_time(case.handle_due_at, paused), out, start=start)
         return out
 
     case, _ = transition(case_id, actor=actor, action="resume", step=step)
@@ -352,8 +356,6 @@ def case_resolve(
         lead.status, lead.finished_at = A.DONE, moment
         lead.save(update_fields=["status", "finished_at"])
         attachments = attach_files(case, files, purpose=AttachmentPurpose.EVIDENCE, actor=actor)
-        from cases.deadlines import due, sla_for
-
         case.resolved_at = moment
         case.feedback_due_at = due(moment, sla_for(case.category, case.urgency).feedback)
         case.ladder = "none"
@@ -393,13 +395,15 @@ def _decide(request, actor, approve: bool, note: str) -> None:
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
 
 
-def _move_handle_due(case: Case, new_due: datetime, out: Step) -> None:
-    """Move the handling deadline; the supervision ladder restarts for the new due time."""
+def _move_handle_due(case: Case, new_due: datetime, out: Step, *, start: datetime | None = None) -> None:
+    """Move the handling deadline; the supervision ladder restarts for the new due time.
+
+    ``start`` is where the handling clock now counts from (default: where it counted from).
+    """
     out.payload["handle_due"] = {
         "from": case.handle_due_at.isoformat() if case.handle_due_at else None,
         "to": new_due.isoformat(),
     }
-    case.handle_due_at = new_due
-    case.ladder = "none"
-    out.fields |= {"handle_due_at", "ladder"}
+    start = start or case.handle_started_at or case.dispatched_at
+    out.fields |= set_deadline(case, Deadline.HANDLE, start=start, due_at=new_due, unit=handle_unit(case))
     Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).update(handle_due_at=new_due)

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.access import scope_of
-from cases.deadlines import due, sla_for
+from cases.deadlines import deadline_fields, due, sla_for
 from cases.models import (
     AttachmentPurpose,
     Case,
@@ -21,6 +21,7 @@ from cases.models import (
     CaseNumberSequence,
     CaseStatus,
     Category,
+    Deadline,
     Party,
     PartyRole,
     Source,
@@ -51,6 +52,11 @@ def next_case_number(station: Workstation, moment: datetime) -> str:
     CaseNumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
     sequence.refresh_from_db(fields=["last"])
     return f"{station.code}-{day:%Y%m%d}-{sequence.last:04d}"
+
+
+def _accept_deadline(moment: datetime, category: Category | None, urgency: str) -> dict:
+    limit = sla_for(category, urgency).accept
+    return deadline_fields(Deadline.ACCEPT, start=moment, due_at=due(moment, limit), unit=limit[1])
 
 
 def _check_reporter(actor, station: Workstation, grid: Grid | None) -> None:
@@ -121,7 +127,7 @@ def case_report(
             reporter_phone=reporter_phone,
             status=CaseStatus.REPORTED,
             reported_at=moment,
-            accept_due_at=due(moment, sla_for(category, urgency).accept),
+            **_accept_deadline(moment, category, urgency),
         )
         Party.objects.bulk_create(
             Party(

@@ -1,24 +1,63 @@
-"""Delivering notifications on outside channels: e-mail and SMS.
+"""Notifications: read in the app, delivered on outside channels (e-mail, SMS).
 
 Channels are looked up in one registry (like healthchecks' TRANSPORTS). A delivery row per
-(notification, channel) is unique in the database; a sender first claims the row with a
-conditional UPDATE, so two workers, or a retry racing the sweep, never send twice.
+(notification, channel) is unique in the database and is written with the notification (an
+outbox): a notice owed on a channel is a row, whatever happens to the broker. A sender first
+claims the row with a conditional UPDATE, so two workers, or a retry racing the sweep, never send
+twice. A row left "sending" by a crashed worker is given back by the sweep after ``STALE_AFTER``.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from cases.models import Notification, NotificationDelivery
+from cases.services import inbox
 
 log = logging.getLogger(__name__)
 Channel = NotificationDelivery.Channel
+Status = NotificationDelivery.Status
+
+MAX_ATTEMPTS = 5
+STALE_AFTER = timedelta(minutes=10)
+
+
+# In the app: the unread count and marking read live with the inbox; named here too for callers
+# that think of notifications as one subject.
+unread_count = inbox.unread_count
+mark_read = inbox.mark_read
+
+
+class SmsGateway(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class LoggingSmsGateway:
+    """Stand-in SMS gateway: writes the message to the log. Swap for a real provider."""
+
+    def send(self, phone: str, text: str) -> None:
+        log.info("SMS to %s: %s", phone, text)
+
+
+@functools.cache
+def _gateway(path: str) -> SmsGateway:
+    return import_string(path)()
+
+
+def sms_gateway() -> SmsGateway:
+    """The gateway named by the SMS_GATEWAY setting (a dotted path to a class)."""
+    return _gateway(settings.SMS_GATEWAY)
 
 
 def send_email(notification: Notification) -> None:
@@ -30,24 +69,15 @@ def send_email(notification: Notification) -> None:
     )
 
 
-class LoggingSmsGateway:
-    """Stand-in SMS gateway: writes the message to the log. Swap for a real provider."""
-
-    def send(self, phone: str, text: str) -> None:
-        log.info("SMS to %s: %s", phone, text)
-
-
-sms_gateway = LoggingSmsGateway()
-
-
 def send_sms(notification: Notification) -> None:
-    sms_gateway.send(notification.recipient.phone, f"【联动工作站】{notification.title}")
+    sms_gateway().send(notification.recipient.phone, f"【联动工作站】{notification.title}")
 
 
 SENDERS: dict[str, Callable[[Notification], None]] = {Channel.EMAIL: send_email, Channel.SMS: send_sms}
 
 
 def channels_for(user) -> list[str]:
+    """The outside channels the user chose and can be reached on."""
     chosen = []
     if user.notify_email and user.email:
         chosen.append(Channel.EMAIL)
@@ -56,27 +86,49 @@ def channels_for(user) -> list[str]:
     return chosen
 
 
-def deliver(notification_ids: list[int]) -> int:
-    """Send every owed copy of these notifications; return how many were sent now."""
-    sent = 0
-    notifications = Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
-    for notification in notifications:
-        for channel in channels_for(notification.recipient):
-            delivery, _ = NotificationDelivery.objects.get_or_create(notification=notification, channel=channel)
-            if delivery.status == NotificationDelivery.Status.SENT:
-                continue
-            # Claim: exactly one caller moves the row to "sending"; the others skip it.
-            claimed = NotificationDelivery.objects.filter(pk=delivery.pk, status__in=["pending", "failed"]).update(
-                status="sending", attempts=F("attempts") + 1
-            )
-            if not claimed:
-                continue
-            try:
-                SENDERS[channel](notification)
-            except Exception as exc:
-                NotificationDelivery.objects.filter(pk=delivery.pk).update(status="failed", last_error=str(exc)[:500])
-                log.warning("delivery %s over %s failed: %s", notification.pk, channel, exc)
-                continue
-            NotificationDelivery.objects.filter(pk=delivery.pk).update(status="sent", sent_at=timezone.now())
-            sent += 1
-    return sent
+def deliveries_for(notifications: Iterable[Notification]) -> list[NotificationDelivery]:
+    """Unsaved delivery rows for every channel each recipient chose."""
+    return [
+        NotificationDelivery(notification=n, channel=channel)
+        for n in notifications
+        for channel in channels_for(n.recipient)
+    ]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    sent: int = 0
+    failed: int = 0
+
+
+def deliver(notification_ids: Iterable[int]) -> Outcome:
+    """Send every owed copy of these notifications, each at most once.
+
+    1. Make sure each owed channel has its delivery row (normally written with the notification).
+    2. Claim each unsent row: pending, or failed with attempts left; one caller wins the UPDATE.
+    3. Send, then mark the row sent, or failed with the error for a later attempt.
+    """
+    notifications = list(Notification.objects.filter(pk__in=list(notification_ids)).select_related("recipient"))
+    NotificationDelivery.objects.bulk_create(deliveries_for(notifications), ignore_conflicts=True)
+    by_id = {n.pk: n for n in notifications}
+    owed = NotificationDelivery.objects.filter(
+        notification_id__in=list(by_id), status__in=[Status.PENDING, Status.FAILED], attempts__lt=MAX_ATTEMPTS
+    )
+    sent = failed = 0
+    for delivery in owed:
+        claimed = NotificationDelivery.objects.filter(
+            pk=delivery.pk, status__in=[Status.PENDING, Status.FAILED], attempts__lt=MAX_ATTEMPTS
+        ).update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
+        if not claimed:
+            continue
+        notification = by_id[delivery.notification_id]
+        try:
+            SENDERS[delivery.channel](notification)
+        except Exception as exc:
+            NotificationDelivery.objects.filter(pk=delivery.pk).update(status=Status.FAILED, last_error=str(exc)[:500])
+            log.warning("delivery %s over %s failed: %s", notification.pk, delivery.channel, exc)
+            failed += 1
+            continue
+        NotificationDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENT, sent_at=timezone.now())
+        sent += 1
+    return Outcome(sent=sent, failed=failed)

@@ -1,0 +1,236 @@
+"""Notifications: in the app, by e-mail and SMS as each user chose, retried, never sent twice, and
+nothing lost while the broker is down."""
+
+import datetime as dt
+import socket
+import threading
+import time
+from contextlib import contextmanager
+
+import pytest
+import time_machine
+from celery.exceptions import Retry
+from django.core import mail
+from django.utils import timezone
+
+from cases.models import Notification, NotificationDelivery
+from cases.services import dispatching, handling
+from cases.services.effects import notify
+from cases.services.notifications import deliver, mark_read, unread_count
+from cases.services.sweep import sweep_deliveries
+from cases.tasks import deliver_notifications
+from governance.celery import app as celery_app
+from tests.personas import report_ac_dispute
+
+pytestmark = pytest.mark.django_db
+LATER = dt.timedelta(minutes=2)
+
+
+class RecordingSms:
+    """An SMS gateway that keeps what it was asked to send (the outside world, mocked)."""
+
+    sent: list[tuple[str, str]] = []  # shared on purpose: the setting names the class, not an instance
+
+    def send(self, phone: str, text: str) -> None:
+        RecordingSms.sent.append((phone, text))
+
+
+class BrokenSms:
+    def send(self, phone: str, text: str) -> None:
+        raise ConnectionError("短信网关不可用")
+
+
+@pytest.fixture
+def sms(settings):
+    RecordingSms.sent = []
+    settings.SMS_GATEWAY = "tests.test_notifications.RecordingSms"
+    return RecordingSms.sent
+
+
+@pytest.fixture
+def chief_by_mail_and_sms(world):
+    w = world
+    w.zhang.notify_email, w.zhang.notify_sms, w.zhang.email = True, True, "zhang@example.com"
+    w.zhang.save()
+    return w
+
+
+def statuses(notification_id: int) -> dict[str, str]:
+    rows = NotificationDelivery.objects.filter(notification_id=notification_id)
+    return dict(rows.values_list("channel", "status"))
+
+
+def test_unread_count_and_mark_read_are_the_users_own(world):
+    w = world
+    mine = notify([w.zhang, w.zhang], kind="k", title="一")  # listed twice, told once
+    notify([w.zhang], kind="k", title="二")
+    theirs = notify([w.tiaojie], kind="k", title="三")
+    assert unread_count(w.zhang) == 2
+    assert mark_read(w.zhang, mine + theirs) == 1  # another's id is ignored
+    assert (unread_count(w.zhang), unread_count(w.tiaojie)) == (1, 1)
+    assert mark_read(w.zhang) == 1
+    assert unread_count(w.zhang) == 0
+
+
+def test_each_user_gets_the_channels_they_chose(chief_by_mail_and_sms, sms, django_capture_on_commit_callbacks):
+    w = chief_by_mail_and_sms
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report_ac_dispute(w)  # tells the chief (mail and SMS); nobody else is told
+    notice = Notification.objects.get(recipient=w.zhang, case=case)
+    assert statuses(notice.pk) == {"email": "sent", "sms": "sent"}
+    assert [m.to for m in mail.outbox] == [["zhang@example.com"]]
+    assert mail.outbox[0].subject == f"[联动工作站] {notice.title}"
+    assert sms == [("13800000002", f"【联动工作站】{notice.title}")]
+    assert deliver([notice.pk]).sent == 0  # again: nothing is sent twice
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_copy_is_retried_with_backoff_then_by_the_sweep(
+    chief_by_mail_and_sms, settings, sms, django_capture_on_commit_callbacks
+):
+    w = chief_by_mail_and_sms
+    settings.SMS_GATEWAY = "tests.test_notifications.BrokenSms"
+    [notice_id] = notify([w.zhang], kind="k", title="督办")
+    with pytest.raises(Retry):  # called directly, the task asks Celery to try again later
+        deliver_notifications([notice_id])
+    sms_row = NotificationDelivery.objects.get(notification_id=notice_id, channel="sms")
+    assert (sms_row.status, sms_row.attempts, sms_row.last_error) == ("failed", 1, "短信网关不可用")
+    assert statuses(notice_id)["email"] == "sent"
+
+    settings.SMS_GATEWAY = "tests.test_notifications.RecordingSms"
+    assert sweep_deliveries() == 0  # the task's own retries come first
+    # The sweep queues after commit: run that here.
+    later = timezone.now() + dt.timedelta(minutes=6)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        queued = sweep_deliveries()
+    assert queued == 1
+    assert statuses(notice_id) == {"email": "sent", "sms": "sent"}
+    assert len(sms) == 1 and len(mail.outbox) == 1
+
+
+def test_retries_are_bounded(chief_by_mail_and_sms, settings, sms):
+    w = chief_by_mail_and_sms
+    [notice_id] = notify([w.zhang], kind="k", title="督办")
+    NotificationDelivery.objects.filter(notification_id=notice_id).update(status="failed", attempts=5)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=1)):
+        assert sweep_deliveries() == 0
+    assert deliver([notice_id]).sent == 0
+    assert sms == [] and mail.outbox == []
+
+
+def test_a_copy_left_sending_by_a_crashed_worker_is_sent_after_ten_minutes(
+    chief_by_mail_and_sms, sms, django_capture_on_commit_callbacks
+):
+    w = chief_by_mail_and_sms
+    [notice_id] = notify([w.zhang], kind="k", title="督办")
+    claimed = timezone.now()
+    NotificationDelivery.objects.filter(notification_id=notice_id).update(
+        status="sending", attempts=1, claimed_at=claimed
+    )
+    assert deliver([notice_id]).sent == 0  # claimed by the (dead) worker: not ours to send
+    with time_machine.travel(claimed + dt.timedelta(minutes=9)):
+        assert sweep_deliveries() == 0
+    with time_machine.travel(claimed + dt.timedelta(minutes=11)), django_capture_on_commit_callbacks(execute=True):
+        assert sweep_deliveries() == 1
+    assert statuses(notice_id) == {"email": "sent", "sms": "sent"}
+    assert NotificationDelivery.objects.get(notification_id=notice_id, channel="sms").attempts == 2
+
+
+# --- the broker is down ------------------------------------------------------------------------
+
+
+@contextmanager
+def broker_at(url: str):
+    """Publish to ``url`` for real (not in-process) for a while, then restore the app."""
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.task_always_eager
+
+    def reset_pools() -> None:
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    conf.broker_url, conf.task_always_eager = url, False
+    reset_pools()
+    try:
+        yield
+    finally:
+        conf.broker_url, conf.task_always_eager = saved
+        reset_pools()
+
+
+@contextmanager
+def silent_server():
+    """A TCP port that accepts connections and never answers: a stalled broker."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in accepted:
+            conn.close()
+        server.close()
+
+
+def timed(action) -> float:
+    start = time.monotonic()
+    action()
+    return time.monotonic() - start
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_outage_loses_nothing(world, caplog):
+    """With nothing listening on the broker's port every step succeeds at once, the notices wait
+    as pending rows, and the first delivery sweep after the broker is back sends them all."""
+    w = world
+    for person in (w.zhang, w.tiaojie):
+        person.notify_email, person.email = True, f"{person.username}@example.com"
+        person.save()
+    steps = {
+        "report": lambda: setattr(w, "case", report_ac_dispute(w)),
+        "accept": lambda: dispatching.case_accept(w.case.pk, actor=w.zhang),
+        "dispatch": lambda: dispatching.case_dispatch(w.case.pk, actor=w.zhang),
+        "sign": lambda: handling.assignment_sign(w.case.pk, actor=w.tiaojie),
+        "request_hold": lambda: handling.hold_request(w.case.pk, actor=w.tiaojie, reason="等待鉴定"),
+    }
+    with broker_at("redis://127.0.0.1:1/0"):
+        took = {name: timed(step) for name, step in steps.items()}
+    assert max(took.values()) < 1.0, took
+    assert "could not queue cases.tasks.deliver_notifications" in caplog.text
+    owed = NotificationDelivery.objects.filter(notification__case=w.case)
+    assert set(owed.values_list("status", flat=True)) == {"pending"}
+    assert owed.count() == 3  # report and hold request to the chief, the new assignment to the mediator
+    assert mail.outbox == []
+
+    assert sweep_deliveries() == 0  # within a minute the notices' own tasks still count
+    with time_machine.travel(timezone.now() + LATER):
+        assert sweep_deliveries() == 3  # the broker is back (in-process here): all delivered
+    assert set(owed.values_list("status", flat=True)) == {"sent"}
+    assert sorted(m.to[0] for m in mail.outbox) == ["tiaojie@example.com", "zhang@example.com", "zhang@example.com"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stalled_broker_costs_a_step_about_a_second(world):
+    """A broker that accepts the connection and never answers: the socket timeouts give up."""
+    w = world
+    w.zhang.notify_email, w.zhang.email = True, "zhang@example.com"
+    w.zhang.save()
+    with silent_server() as port, broker_at(f"redis://127.0.0.1:{port}/0"):
+        took = timed(lambda: report_ac_dispute(w))
+    assert took < 2.0
+    assert NotificationDelivery.objects.get().status == "pending"
