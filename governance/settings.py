@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "workstation",
     "cases",
 ]
@@ -140,10 +141,18 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
-# A dead broker must not hang a request: publishing gives up quickly and the sweep catches up.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A dead broker must not hang a request: a publish is tried once and gives up within a second
+# (refused at once, or no answer within the socket timeouts); the minute sweep sends what is owed.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 1, "socket_timeout": 1}
+# Where this process publishes tasks (the test of a real worker gives it a queue of its own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# The minute sweeps (DESIGN §6). An unrun sweep expires: the next one does the same work.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 60.0, "options": {"expires": 55}},
+    "sweep-deliveries": {"task": "cases.tasks.sweep_deliveries", "schedule": 60.0, "options": {"expires": 55}},
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -198,6 +207,8 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "workstation@localhost")
 EMAIL_TIMEOUT = 10
+# The SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log.
+SMS_GATEWAY = env("SMS_GATEWAY", "cases.services.notifications.LoggingSmsGateway")
 
 # --- Security (check --deploy is clean with DEBUG=False) ------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -218,18 +229,48 @@ if not DEBUG:
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous call then gets 401 with "WWW-Authenticate: Token", not 403.
+    # Session auth (the browser) enforces CSRF. No Basic auth: a password hash per request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "cases.api.filters.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "cases.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "4+X 基层治理联动工作站 API",
+    "DESCRIPTION": (
+        "案件受理、分拨、办理、督办与反馈的接口。认证：浏览器用会话（POST 须带 CSRF 令牌），"
+        "集成与脚本用令牌：`Authorization: Token <key>`。错误统一为 "
+        '`{"code": "...", "message": "中文说明", "errors": {"字段": ["..."]}}`；'
+        "权限范围外的对象一律 404。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Closed government networks have no CDN: the docs page's assets come from the sidecar package.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "AssignmentStatusEnum": "cases.models.AssignmentStatus",
+        "DecisionStatusEnum": "cases.models.DecisionStatus",
+        "MediationStatusEnum": "cases.models.MediationSession.Status",
+        "PresenceEnum": "workstation.models.StationDepartment.Presence",
+        "PartyRoleEnum": "cases.models.PartyRole",
+        "AssignmentRoleEnum": "cases.models.AssignmentRole",
+        "ParticipantRoleEnum": "cases.models.MediationParticipant.Role",
+        "CaseSourceEnum": "cases.models.Source",
+        "ReportSourceEnum": "cases.api.inputs.REPORT_SOURCES",
+        "DispatchModeEnum": "cases.models.DispatchMode",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

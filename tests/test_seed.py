@@ -181,7 +181,8 @@ def test_admin_is_a_superuser_who_signs_in(seeded, client):
 
 
 def test_users_have_chinese_names_and_phones(seeded):
-    for user in User.objects.all():
+    # People, that is: the intake service accounts have a name but no phone.
+    for user in User.objects.exclude(groups__name__startswith="intake:"):
         assert re.search(r"[\u4e00-\u9fff]", user.display_name), user.username
         assert re.fullmatch(r"1380000\d{4}", user.phone), user.username
 
@@ -370,3 +371,11 @@ def test_story_case_continues_through_the_real_services(seeded):
     case = case_feedback(case.pk, actor=user["wanggeyuan"], result="satisfied", comment="双方满意。")
 
     assert case.status == CaseStatus.CLOSED
+
+
+def test_every_demo_account_and_intake_source_has_an_api_token(seeded):
+    from rest_framework.authtoken.models import Token
+
+    for username in ["zhanzhang", "wanggeyuan", "tiaojie", "lingdao", "intake-110", "intake-12345"]:
+        token = Token.objects.get(user__username=username)
+        assert token.key.startswith(f"demo-{username}-")

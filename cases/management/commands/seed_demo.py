@@ -32,8 +32,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import demo_data
-from cases.deadlines import due, sla_for
+from cases.deadlines import backfill_ladders, due, sla_for
 from cases.demo_data import DemoCase
+from cases.demo_tokens import ensure_demo_tokens
 from cases.models import (
     Assignment,
     AssignmentRole,
@@ -852,6 +853,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             ref = Reference()
             ref.build()
+            ensure_demo_tokens()  # API tokens for the demo accounts and the intake service accounts
             created = ref.created
             if Case.objects.filter(station=ref.station).exists():
                 cases_note = (
@@ -862,6 +864,9 @@ class Command(BaseCommand):
                 seeder.seed(demo_data.CASES)
                 created += seeder.created
                 cases_note = f"已生成示例案件 {seeder.created['案件']} 件。"
+                # The cases were written with their history, not through the services: give their
+                # running deadlines a supervision ladder so the sweep watches them from now on.
+                backfill_ladders()
         self._summary(ref, created, cases_note)
 
     def _summary(self, ref: Reference, created: Counter[str], cases_note: str) -> None:

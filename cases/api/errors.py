@@ -1,0 +1,125 @@
+"""One error body for the whole API: ``{"code": "...", "message": "中文说明", "errors": {field: [...]}}``.
+
+- 400 ``invalid``: bad input, with the fields at fault in ``errors`` (nested fields are dotted:
+  ``parties.0.phone``); ``malformed`` for a body that does not parse.
+- 401 ``not_authenticated`` / ``authentication_failed``: no or a bad token or session.
+- 403 ``forbidden`` (the transition table refuses this role), ``csrf_failed``.
+- 404 ``not_found``: the object does not exist *or is out of the user's scope* (no existence leak).
+- 409: the lifecycle's conflicts (``illegal_transition``, ``stale`` when ``expected_status`` no
+  longer holds, ``already_signed`` …) and a lost race on a database constraint (``conflict``).
+The services' :class:`~cases.services.lifecycle.LifecycleError` carries its own status, code,
+message and field errors; DRF's and Django's exceptions are mapped here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError
+from django.http import Http404, JsonResponse
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from cases.services.lifecycle import LifecycleError
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND_MESSAGE = "对象不存在或无权访问"
+
+# DRF exception class → (code, message). The first match in the class's MRO wins.
+MESSAGES: dict[type[exceptions.APIException], tuple[str, str]] = {
+    exceptions.ValidationError: ("invalid", "提交的数据有误，请检查后重试"),
+    exceptions.ParseError: ("malformed", "请求内容无法解析"),
+    exceptions.NotAuthenticated: ("not_authenticated", "请先登录或提供 API 令牌"),
+    exceptions.AuthenticationFailed: ("authentication_failed", "身份验证失败：令牌无效或账号已停用"),
+    exceptions.PermissionDenied: ("forbidden", "您无权执行此操作"),
+    exceptions.NotFound: ("not_found", NOT_FOUND_MESSAGE),
+    exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法"),
+    exceptions.NotAcceptable: ("not_acceptable", "无法按请求的格式返回"),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", "不支持该请求内容类型"),
+    exceptions.Throttled: ("throttled", "请求过于频繁，请稍后再试"),
+}
+
+
+@extend_schema_serializer(many=False)  # never a list, even on a list endpoint
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response."""
+
+    code = serializers.CharField(help_text="机器可读的错误码，如 invalid、not_found、illegal_transition、stale")
+    message = serializers.CharField(help_text="中文说明")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="字段错误：字段名 → 错误说明列表（嵌套字段以点连接，如 parties.0.phone）",
+    )
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {dotted.field: [messages]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            if detail:
+                out[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
+
+
+def body(code: str, message: str, errors: dict | None = None) -> dict:
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
+def _for_api_exception(exc: exceptions.APIException) -> tuple[str, str, dict]:
+    code, message = next(
+        (MESSAGES[klass] for klass in type(exc).__mro__ if klass in MESSAGES), ("error", str(exc.detail))
+    )
+    if isinstance(exc, exceptions.ValidationError):
+        return code, message, _flatten(exc.detail)
+    detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else ""
+    if isinstance(exc, exceptions.PermissionDenied):
+        if detail.startswith("CSRF Failed"):
+            return "csrf_failed", "CSRF 校验失败：请刷新页面后重试，或使用 API 令牌", {}
+        if detail != str(exc.default_detail):  # a permission class's own message
+            return code, detail, {}
+    if isinstance(exc, exceptions.NotFound) and "cursor" in detail.lower():
+        return "not_found", "翻页游标无效", {}
+    return code, message, {}
+
+
+def exception_handler(exc, context):
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error in the one shape above."""
+    headers = {}
+    if isinstance(exc, LifecycleError):
+        status_code, payload = exc.status_code, body(exc.code, exc.message, exc.errors)
+    elif isinstance(exc, Http404):
+        status_code, payload = status.HTTP_404_NOT_FOUND, body("not_found", NOT_FOUND_MESSAGE)
+    elif isinstance(exc, DjangoPermissionDenied):
+        status_code, payload = status.HTTP_403_FORBIDDEN, body(*MESSAGES[exceptions.PermissionDenied])
+    elif isinstance(exc, IntegrityError):
+        # A race lost on a constraint the services rely on (two rounds of mediation at once …).
+        log.info("integrity conflict in %s: %s", context.get("view"), exc)
+        status_code, payload = status.HTTP_409_CONFLICT, body("conflict", "数据已被他人修改，请刷新后重试")
+    elif isinstance(exc, exceptions.APIException):
+        status_code, payload = exc.status_code, body(*_for_api_exception(exc))
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if getattr(exc, "wait", None):
+            headers["Retry-After"] = str(int(exc.wait))
+    else:
+        return None  # a bug: let Django answer 500 and log it
+    set_rollback()
+    return Response(payload, status=status_code, headers=headers)
+
+
+def unknown_path(request, *args, **kwargs) -> JsonResponse:
+    """A path under /api/ that matches nothing: the same 404 body, not Django's HTML page."""
+    return JsonResponse(body("not_found", NOT_FOUND_MESSAGE), status=404)

@@ -1,0 +1,272 @@
+"""django-filter sets for every API list, the case list's ordering, and the paginators.
+
+Filters narrow a queryset the access gate already scoped (``visible_cases``); none widens it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django_filters import rest_framework as filters
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+from cases.api.inputs import MAX_ID
+from cases.models import (
+    INACTIVE_ASSIGNMENT_STATUSES,
+    OPEN_STATUSES,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Category,
+    Clarity,
+    Deadline,
+    Ladder,
+    MediationSession,
+    Notification,
+    Source,
+    Supervision,
+    Urgency,
+)
+from workstation.models import Department, Grid, StationDepartment, Workstation
+
+
+class IdFilter(filters.NumberFilter):
+    """An object id: a whole number a bigint column can hold, else 400 (never a database error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+def SearchFilter(help_text: str) -> filters.CharFilter:
+    return filters.CharFilter(method="search", max_length=100, label=help_text)
+
+
+class CaseFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=CaseStatus.choices, label="状态（可多选）")
+    open = filters.BooleanFilter(method="filter_open", label="仅未结案件（true）或仅已结束的（false）")
+    station = IdFilter(field_name="station_id", label="工作站 id")
+    department = IdFilter(method="filter_department", label="部门 id：该部门有有效派单的案件")
+    lead_department = IdFilter(field_name="lead_department_id", label="主办部门 id")
+    grid = IdFilter(field_name="grid_id", label="网格 id")
+    category = IdFilter(method="filter_category", label="类别 id（大类含其小类）")
+    source = filters.MultipleChoiceFilter(choices=Source.choices, label="来源（可多选）")
+    urgency = filters.MultipleChoiceFilter(choices=Urgency.choices, label="紧急程度（可多选）")
+    ladder = filters.MultipleChoiceFilter(choices=Ladder.choices, label="督办等级（可多选）")
+    reported_after = filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte", label="上报时间不早于")
+    reported_before = filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="lt", label="上报时间早于")
+    handle_due_before = filters.IsoDateTimeFilter(field_name="handle_due_at", lookup_expr="lte", label="办理期限不晚于")
+    handle_due_after = filters.IsoDateTimeFilter(field_name="handle_due_at", lookup_expr="gte", label="办理期限不早于")
+    q = SearchFilter("搜索编号、标题、描述、地址")
+
+    class Meta:
+        model = Case
+        fields = [
+            "status",
+            "open",
+            "station",
+            "department",
+            "lead_department",
+            "grid",
+            "category",
+            "source",
+            "urgency",
+            "ladder",
+            "reported_after",
+            "reported_before",
+            "handle_due_before",
+            "handle_due_after",
+            "q",
+        ]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
+
+    def filter_department(self, queryset, name, value):
+        active = Assignment.objects.filter(case=OuterRef("pk"), department_id=value).exclude(
+            status__in=INACTIVE_ASSIGNMENT_STATUSES
+        )
+        return queryset.filter(Exists(active))
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(Q(category_id=value) | Q(category__parent_id=value))
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(address__icontains=value)
+        )
+
+
+class CaseOrdering(OrderingFilter):
+    """``?ordering=reported_at|-reported_at|number|-number|updated_at|-updated_at``.
+
+    The id is added as the last key so that rows with equal values keep one order, which the
+    cursor paginator needs. Only NOT NULL columns are offered: a cursor cannot point at NULL.
+    """
+
+    ordering_fields = ["reported_at", "number", "updated_at"]
+    ordering_description = "排序：reported_at、number、updated_at，前加 - 表示倒序；默认 -reported_at"
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or ["-reported_at"])
+        if not any(term.lstrip("-") in ("id", "pk") for term in ordering):
+            ordering.append("-id" if ordering[0].startswith("-") else "id")
+        return ordering
+
+
+class CasePagination(CursorPagination):
+    """Cursor pagination: stable under inserts, no COUNT(*) over a large table."""
+
+    ordering = ("-reported_at", "-id")
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class PagePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+# --- A case's nested lists --------------------------------------------------------------------
+
+
+class EventFilter(filters.FilterSet):
+    action = filters.CharFilter(max_length=30, label="动作，如 dispatch、sign")
+
+    class Meta:
+        model = CaseEvent
+        fields = ["action"]
+
+
+class AssignmentFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=AssignmentStatus.choices)
+    role = filters.ChoiceFilter(choices=AssignmentRole.choices)
+    department = IdFilter(field_name="department_id")
+
+    class Meta:
+        model = Assignment
+        fields = ["status", "role", "department"]
+
+
+class MediationFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=MediationSession.Status.choices)
+
+    class Meta:
+        model = MediationSession
+        fields = ["status"]
+
+
+class SupervisionFilter(filters.FilterSet):
+    level = filters.MultipleChoiceFilter(choices=Supervision.Level.choices)
+    deadline = filters.ChoiceFilter(choices=Deadline.choices)
+    answered = filters.BooleanFilter(field_name="responded_at", lookup_expr="isnull", exclude=True, label="已回复")
+
+    class Meta:
+        model = Supervision
+        fields = ["level", "deadline", "answered"]
+
+
+class NotificationFilter(filters.FilterSet):
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="仅未读（true）/仅已读（false）")
+    kind = filters.CharFilter(max_length=30)
+    case = IdFilter(field_name="case_id")
+    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind", "case", "created_after"]
+
+
+# --- Reference data ---------------------------------------------------------------------------
+
+
+class CategoryFilter(filters.FilterSet):
+    parent = IdFilter(field_name="parent_id", label="大类 id")
+    top_level = filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label="仅大类")
+    owner = IdFilter(field_name="owner_id", label="主责部门 id")
+    clarity = filters.ChoiceFilter(choices=Clarity.choices)
+    is_active = filters.BooleanFilter()
+    q = SearchFilter("搜索编码、名称")
+
+    class Meta:
+        model = Category
+        fields = ["parent", "top_level", "owner", "clarity", "is_active", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+
+
+class DepartmentFilter(filters.FilterSet):
+    station = IdFilter(method="filter_station", label="入驻该工作站的部门")
+    presence = filters.ChoiceFilter(
+        choices=StationDepartment.Presence.choices,
+        method="filter_presence",
+        label="入驻方式：stationed（4）/ liaison（X）",
+    )
+    is_active = filters.BooleanFilter()
+    q = SearchFilter("搜索编码、名称、简称")
+
+    class Meta:
+        model = Department
+        fields = ["station", "presence", "is_active", "q"]
+
+    def filter_station(self, queryset, name, value):
+        return queryset.filter(Exists(self._presences().filter(station_id=value)))
+
+    def filter_presence(self, queryset, name, value):
+        return queryset.filter(Exists(self._presences().filter(presence=value)))
+
+    def _presences(self):
+        # Both conditions on the same presence row when both are given.
+        presences = StationDepartment.objects.filter(department=OuterRef("pk"), is_active=True)
+        station, presence = self.form.cleaned_data.get("station"), self.form.cleaned_data.get("presence")
+        if station:
+            presences = presences.filter(station_id=station)
+        if presence:
+            presences = presences.filter(presence=presence)
+        return presences
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class StationFilter(filters.FilterSet):
+    is_active = filters.BooleanFilter()
+    q = SearchFilter("搜索编码、名称、乡镇")
+
+    class Meta:
+        model = Workstation
+        fields = ["is_active", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(township__icontains=value))
+
+
+class GridFilter(filters.FilterSet):
+    station = IdFilter(field_name="station_id")
+    is_active = filters.BooleanFilter()
+    q = SearchFilter("搜索编码、名称、社区")
+
+    class Meta:
+        model = Grid
+        fields = ["station", "is_active", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(community__icontains=value))

@@ -1,0 +1,259 @@
+"""What the API accepts. Each serializer mirrors its service's signature: an argument without a
+default is required, one with a default is optional. Only the shape is checked here (types,
+lengths the columns can hold, ids that must exist); whether the value is acceptable (a blank
+reason, a date in the past, a role that may not act) is the service's to say, in its own words.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rest_framework import serializers
+
+from cases.models import (
+    CaseStatus,
+    Category,
+    DispatchMode,
+    MediationOutcome,
+    MediationParticipant,
+    PartyRole,
+    Source,
+    Urgency,
+)
+from cases.services.feedback import GIVEN
+from workstation.models import Department, Grid, Workstation
+
+# People file these; outside systems come in through /api/intake/<source>/.
+REPORT_SOURCES = [(s.value, s.label) for s in (Source.GRID, Source.WALK_IN, Source.LEADER)]
+MAX_ID = 2**63 - 1  # a bigint column; larger numbers are simply not ids
+EARLIEST, LATEST = 2000, 2100
+
+
+def Id(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def Text(max_length: int | None = None, **kwargs) -> serializers.CharField:
+    """Free text the service checks itself (a blank reason gets the service's own message)."""
+    kwargs.setdefault("allow_blank", True)
+    if "required" not in kwargs and "default" not in kwargs:
+        kwargs["required"] = True
+    return serializers.CharField(max_length=max_length, trim_whitespace=True, **kwargs)
+
+
+class Moment(serializers.DateTimeField):
+    """An aware date-time within a sane range (the calendar cannot count to the year 9999)."""
+
+    def to_internal_value(self, value) -> datetime:
+        moment = super().to_internal_value(value)
+        if not EARLIEST <= moment.year <= LATEST:
+            raise serializers.ValidationError(f"时间须在 {EARLIEST}–{LATEST} 年之间")
+        return moment
+
+
+class Coordinate(serializers.DecimalField):
+    def __init__(self, limit: int, **kwargs):
+        super().__init__(max_digits=9, decimal_places=6, min_value=-limit, max_value=limit, **kwargs)
+
+
+EXPECTED_STATUS_HELP = "可选：客户端看到的案件状态；若已被他人改变，返回 409 stale，什么也不改"
+
+
+def expected_status() -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=CaseStatus.choices, required=False, help_text=EXPECTED_STATUS_HELP)
+
+
+def department(help_text: str = "以哪个部门的身份操作（同时属于多个部门时填写）") -> serializers.IntegerField:
+    return Id(required=False, help_text=help_text)
+
+
+# --- Reporting --------------------------------------------------------------------------------
+
+
+class PartyInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.OTHER)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    id_number = serializers.RegexField(
+        r"^[0-9]{17}[0-9X]$",
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": "身份证号应为18位，末位可为X"},
+    )
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    organization = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """A grid worker's report, or a walk-in / leader's instruction typed in by the chief."""
+
+    station = serializers.PrimaryKeyRelatedField(queryset=Workstation.objects.filter(is_active=True))
+    grid = serializers.PrimaryKeyRelatedField(
+        queryset=Grid.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    source = serializers.ChoiceField(
+        choices=REPORT_SOURCES,
+        default=Source.GRID,
+        help_text="外部系统的事件请走 /api/intake/<来源>/",
+    )
+    title = Text(120)
+    description = Text()
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    latitude = Coordinate(90, required=False, allow_null=True, default=None)
+    longitude = Coordinate(180, required=False, allow_null=True, default=None)
+    reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    parties = PartyInputSerializer(many=True, required=False, default=list)
+
+
+# --- Intake decisions (chief) -----------------------------------------------------------------
+
+
+class AcceptSerializer(serializers.Serializer):
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="可选：设定或更正类别",
+    )
+    expected_status = expected_status()
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = Text(help_text="不予受理的理由（上报人可见）")
+    expected_status = expected_status()
+
+
+class MergeSerializer(serializers.Serializer):
+    into = Id(help_text="并入的案件 id（同一工作站）")
+    reason = Text(default="")
+    expected_status = expected_status()
+
+
+class DispatchSerializer(serializers.Serializer):
+    """Send nothing but ``expected_status`` to dispatch by the plan; any other field overrides it."""
+
+    category = Id(required=False, help_text="调整类别")
+    mode = serializers.ChoiceField(choices=DispatchMode.choices, required=False, help_text="调整分拨方式")
+    lead = Id(required=False, help_text="调整主办部门")
+    co = serializers.ListField(child=Id(), required=False, help_text="调整协办部门（空列表表示不设协办）")
+    handle_due_at = Moment(required=False, help_text="调整办理期限")
+    reason = Text(default="", help_text="调整方案时必填：理由")
+    expected_status = expected_status()
+
+
+# --- Handling (departments) and the chief's decisions -----------------------------------------
+
+
+class SignSerializer(serializers.Serializer):
+    department = department()
+
+
+class ReturnRequestInputSerializer(serializers.Serializer):
+    reason = Text(help_text="退单理由")
+    department = department()
+
+
+class DecisionSerializer(serializers.Serializer):
+    request = Id(help_text="申请 id（见案件详情的 return_requests / extensions / holds）")
+    approve = serializers.BooleanField()
+    note = Text(default="", help_text="审批意见；不同意时必填")
+
+
+class ExtensionRequestInputSerializer(serializers.Serializer):
+    requested_due_at = Moment(help_text="申请延至")
+    reason = Text(help_text="延期理由")
+    department = department()
+
+
+class HoldRequestInputSerializer(serializers.Serializer):
+    reason = Text(help_text="挂账理由")
+    department = department()
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class RecordPartSerializer(serializers.Serializer):
+    text = Text(help_text="协办情况")
+    department = department()
+
+
+class WaivePartSerializer(serializers.Serializer):
+    assignment = Id(help_text="免除的协办派单 id")
+    reason = Text(help_text="免除理由")
+
+
+class ResolveSerializer(serializers.Serializer):
+    text = Text(help_text="办理结果")
+    department = department()
+
+
+class ResolveMultipartSerializer(ResolveSerializer):
+    files = serializers.ListField(
+        child=serializers.FileField(max_length=200), required=False, default=list, help_text="办结佐证（可多个）"
+    )
+
+
+class FeedbackSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=[(g.value, g.label) for g in GIVEN])
+    comment = Text(default="", help_text="意见；不满意时必填")
+    expected_status = expected_status()
+
+
+class CloseSerializer(serializers.Serializer):
+    reason = Text(default="")
+    expected_status = expected_status()
+
+
+# --- Supervision and mediation ----------------------------------------------------------------
+
+
+class SuperviseSerializer(serializers.Serializer):
+    message = Text(help_text="督办内容")
+
+
+class SupervisionResponseSerializer(serializers.Serializer):
+    supervision = Id(help_text="督办 id")
+    response = Text(help_text="回复内容")
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=MediationParticipant.Role.choices)
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+    organization = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ScheduleMediationSerializer(serializers.Serializer):
+    scheduled_at = Moment()
+    place = Text(100)
+    participants = ParticipantInputSerializer(
+        many=True, required=False, default=list, help_text="除已派单部门外的参与人（律师、老娘舅、当事人…）"
+    )
+
+
+class RecordMediationSerializer(serializers.Serializer):
+    session = Id(help_text="调处 id")
+    minutes = Text(help_text="调处笔录")
+    outcome = serializers.ChoiceField(choices=MediationOutcome.choices)
+    agreement = Text(default="", help_text="达成协议时必填")
+    attended = serializers.ListField(
+        child=Id(), required=False, allow_null=True, default=None, help_text="到场的参与人 id；不填表示全部到场"
+    )
+
+
+# --- Query parameters -------------------------------------------------------------------------
+
+
+class PlanQuerySerializer(serializers.Serializer):
+    lead = Id(required=False, help_text="预览站长指定的主办部门（类别未设主责部门时）")

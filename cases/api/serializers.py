@@ -1,0 +1,467 @@
+"""What the API returns. Read-only serializers; input serializers live in ``cases.api.inputs``.
+
+Personal data (parties' phone and ID number, the source contact's phone) is masked with
+``cases.masking`` unless the serializer context says ``full_pii`` (see ``cases.api.views.pii_in_full``).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.masking import mask_id_number, mask_phone
+from cases.models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    DispatchMode,
+    Extension,
+    Hold,
+    MediationParticipant,
+    MediationSession,
+    Notification,
+    Party,
+    ReturnRequest,
+    Supervision,
+)
+from workstation.models import Department, Grid, StationDepartment, User, Workstation
+
+# --- Small references -------------------------------------------------------------------------
+
+
+class UserRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True, help_text="姓名")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+
+
+class StationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Workstation
+        fields = ["id", "code", "name"]
+
+
+class DepartmentRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "short_name"]
+
+
+class GridRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Grid
+        fields = ["id", "code", "name"]
+
+
+class CategoryRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "parent"]
+
+
+class CaseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["id", "number", "title", "status", "reported_at"]
+
+
+# --- Reference data ---------------------------------------------------------------------------
+
+
+class DepartmentSerializer(DepartmentRefSerializer):
+    class Meta(DepartmentRefSerializer.Meta):
+        fields = [*DepartmentRefSerializer.Meta.fields, "is_active"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    owner = DepartmentRefSerializer(allow_null=True)
+    co_departments = DepartmentRefSerializer(many=True)
+
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "code",
+            "name",
+            "parent",
+            "owner",
+            "clarity",
+            "co_departments",
+            "complexity",
+            "description",
+            "sort_order",
+            "is_active",
+        ]
+
+
+class PresenceSerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer()
+    liaison_officer = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = StationDepartment
+        fields = ["department", "presence", "liaison_officer", "is_active"]
+
+
+class StationSerializer(serializers.ModelSerializer):
+    presences = PresenceSerializer(many=True, help_text="入驻部门（4+X）")
+
+    class Meta:
+        model = Workstation
+        fields = ["id", "code", "name", "district", "township", "address", "latitude", "longitude", "presences"]
+
+
+class GridSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Grid
+        fields = ["id", "station", "code", "name", "community", "center_latitude", "center_longitude", "is_active"]
+
+
+# --- A case's parts ---------------------------------------------------------------------------
+
+
+def _full_pii(serializer: serializers.Serializer) -> bool:
+    return bool(serializer.context.get("full_pii"))
+
+
+class PartySerializer(serializers.ModelSerializer):
+    phone = serializers.SerializerMethodField(help_text="联系电话；无权查看时脱敏，如 139****0001")
+    id_number = serializers.SerializerMethodField(help_text="身份证号；无权查看时脱敏，如 330106********1234")
+
+    class Meta:
+        model = Party
+        fields = ["id", "role", "name", "phone", "id_number", "address", "organization"]
+
+    def get_phone(self, party: Party) -> str:
+        return party.phone if _full_pii(self) else mask_phone(party.phone)
+
+    def get_id_number(self, party: Party) -> str:
+        return party.id_number if _full_pii(self) else mask_id_number(party.id_number)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer()
+    signed_by = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "department",
+            "role",
+            "status",
+            "dispatched_at",
+            "sign_due_at",
+            "signed_at",
+            "signed_by",
+            "handle_due_at",
+            "part_text",
+            "part_recorded_at",
+            "finished_at",
+        ]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(help_text="下载地址（经权限校验）")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "purpose", "uploaded_at", "download_url"]
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        return reverse("api:case-attachment-download", args=[attachment.case_id, attachment.pk])
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "action", "from_status", "to_status", "actor", "reason", "payload", "created_at"]
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MediationParticipant
+        fields = ["id", "role", "name", "department", "organization", "attended"]
+
+
+class MediationSessionSerializer(serializers.ModelSerializer):
+    participants = ParticipantSerializer(many=True)
+    created_by = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = MediationSession
+        fields = [
+            "id",
+            "round_no",
+            "scheduled_at",
+            "place",
+            "status",
+            "minutes",
+            "outcome",
+            "agreement",
+            "created_by",
+            "created_at",
+            "held_at",
+            "participants",
+        ]
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    created_by = UserRefSerializer(allow_null=True)
+    responded_by = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Supervision
+        fields = [
+            "id",
+            "assignment",
+            "level",
+            "deadline",
+            "due_at",
+            "message",
+            "created_by",
+            "created_at",
+            "response",
+            "responded_by",
+            "responded_at",
+        ]
+
+
+_DECISION_FIELDS = [
+    "id",
+    "assignment",
+    "department",
+    "reason",
+    "status",
+    "requested_by",
+    "requested_at",
+    "decided_by",
+    "decided_at",
+    "decision_note",
+]
+
+
+class _DecisionSerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer(source="assignment.department", read_only=True)
+    requested_by = UserRefSerializer()
+    decided_by = UserRefSerializer(allow_null=True)
+
+
+class ReturnRequestSerializer(_DecisionSerializer):
+    class Meta:
+        model = ReturnRequest
+        fields = _DECISION_FIELDS
+
+
+class ExtensionSerializer(_DecisionSerializer):
+    class Meta:
+        model = Extension
+        fields = [*_DECISION_FIELDS, "previous_due_at", "requested_due_at"]
+
+
+class HoldSerializer(_DecisionSerializer):
+    class Meta:
+        model = Hold
+        fields = [*_DECISION_FIELDS, "started_at", "ended_at"]
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    """A row of the case list: no personal data, no nested lists (one query per page)."""
+
+    station = StationRefSerializer()
+    grid = GridRefSerializer(allow_null=True)
+    category = CategoryRefSerializer(allow_null=True)
+    lead_department = DepartmentRefSerializer(allow_null=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "title",
+            "status",
+            "status_display",
+            "source",
+            "external_id",
+            "urgency",
+            "ladder",
+            "station",
+            "grid",
+            "category",
+            "lead_department",
+            "dispatch_mode",
+            "address",
+            "latitude",
+            "longitude",
+            "reported_at",
+            "accept_due_at",
+            "accepted_at",
+            "dispatched_at",
+            "handle_due_at",
+            "held_at",
+            "resolved_at",
+            "feedback_due_at",
+            "closed_at",
+            "rework_count",
+            "satisfaction",
+        ]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    reporter = UserRefSerializer(allow_null=True)
+    reporter_phone = serializers.SerializerMethodField(help_text="来源联系电话；无权查看时脱敏")
+    duplicate_of = CaseRefSerializer(allow_null=True)
+    parties = PartySerializer(many=True)
+    assignments = AssignmentSerializer(many=True)
+    attachments = AttachmentSerializer(many=True)
+    return_requests = ReturnRequestSerializer(many=True, source="api_return_requests")
+    extensions = ExtensionSerializer(many=True, source="api_extensions")
+    holds = HoldSerializer(many=True, source="api_holds")
+    my_roles = serializers.ListField(
+        child=serializers.CharField(),
+        source="api_roles",
+        help_text="当前用户对本案的角色：chief、lead、co、mediator、reporter、leader",
+    )
+    available_actions = serializers.ListField(
+        child=serializers.CharField(),
+        source="api_actions",
+        help_text="按流转规则，当前用户此刻可尝试的操作（POST /api/cases/{id}/<操作>/）",
+    )
+    pii_masked = serializers.SerializerMethodField(help_text="当事人电话、身份证号是否已脱敏")
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "description",
+            "reporter",
+            "reporter_name",
+            "reporter_phone",
+            "dispatch_plan",
+            "dispatch_override",
+            "duplicate_of",
+            "reject_reason",
+            "parties",
+            "assignments",
+            "attachments",
+            "return_requests",
+            "extensions",
+            "holds",
+            "my_roles",
+            "available_actions",
+            "pii_masked",
+        ]
+
+    def get_reporter_phone(self, case: Case) -> str:
+        return case.reporter_phone if _full_pii(self) else mask_phone(case.reporter_phone)
+
+    def get_pii_masked(self, case: Case) -> bool:
+        return not _full_pii(self)
+
+
+# --- The dispatch plan preview ----------------------------------------------------------------
+
+
+class SuggestionSerializer(serializers.Serializer):
+    category_id = serializers.IntegerField()
+    confidence = serializers.FloatField(help_text="0–1")
+    low_confidence = serializers.BooleanField()
+    matched = serializers.ListField(child=serializers.CharField(), help_text="命中的关键词")
+
+
+class SummonsPlanSerializer(serializers.Serializer):
+    department_id = serializers.IntegerField()
+    liaison_officer_id = serializers.IntegerField(allow_null=True)
+
+
+class DispatchPlanSerializer(serializers.Serializer):
+    """``cases.dispatch.DispatchPlan``, with departments and category named."""
+
+    mode = serializers.ChoiceField(choices=DispatchMode.choices, help_text="solo 各自管 / joint 联合管")
+    category = serializers.SerializerMethodField()
+    suggestion = SuggestionSerializer(allow_null=True)
+    lead = serializers.SerializerMethodField()
+    co = serializers.SerializerMethodField()
+    summons = SummonsPlanSerializer(many=True)
+    propose_mediation = serializers.BooleanField()
+    sign_due_at = serializers.DateTimeField(allow_null=True)
+    handle_due_at = serializers.DateTimeField(allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="方案的理由，按规则顺序")
+    needs_chief = serializers.BooleanField(help_text="无法确定主办部门，须站长指定")
+
+    def _department(self, department_id):
+        department = self.context["departments"].get(department_id)
+        return DepartmentRefSerializer(department).data if department else None
+
+    @extend_schema_field(CategoryRefSerializer(allow_null=True))
+    def get_category(self, plan) -> dict | None:
+        category = self.context["categories"].get(plan.category_id)
+        return CategoryRefSerializer(category).data if category else None
+
+    @extend_schema_field(DepartmentRefSerializer(allow_null=True))
+    def get_lead(self, plan) -> dict | None:
+        return self._department(plan.lead_id)
+
+    @extend_schema_field(DepartmentRefSerializer(many=True))
+    def get_co(self, plan) -> list[dict]:
+        return [d for d in (self._department(i) for i in plan.co_ids) if d]
+
+
+class DuplicateSerializer(serializers.Serializer):
+    case = CaseRefSerializer()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class DispatchPreviewSerializer(serializers.Serializer):
+    plan = DispatchPlanSerializer()
+    duplicates = DuplicateSerializer(many=True, help_text="疑似重复的案件及理由（仅含您可见的案件）")
+
+
+# --- Notifications and the current user -------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "case", "case_number", "kind", "title", "body", "created_at", "read_at"]
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="本次标为已读的条数")
+
+
+class MembershipSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    station = StationRefSerializer(allow_null=True)
+    department = DepartmentRefSerializer(allow_null=True)
+    grids = GridRefSerializer(many=True)
+
+
+class MeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "memberships"]
+
+    @extend_schema_field(MembershipSerializer(many=True))
+    def get_memberships(self, user) -> list[dict]:
+        active = [m for m in user.memberships.all() if m.is_active]
+        return MembershipSerializer(active, many=True).data

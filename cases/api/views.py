@@ -1,0 +1,367 @@
+"""API views: thin adapters. Validate input, ask the access gate, call one service, serialize.
+
+Scope: every case list starts from ``visible_cases(user)``; every case-bound view first calls
+``access_case`` (404 out of scope; ``write=True`` for actions). Whether an action is allowed
+is the transition table's call (403 with the service's message).
+
+Personal data: parties' phone and ID number and the source contact's phone are shown in full
+to the people who work the case — the chief of its station, the departments assigned to it
+(lead and co, mediator included) — and to the user who filed it (they typed it in). Everyone
+else sees them masked: leaders (the dashboard needs no phone numbers), grid workers who only
+walk the grid, liaison officers not assigned.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, status, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.access import access_case, case_roles, visible_cases
+from cases.api import filters, inputs
+from cases.api import serializers as out
+from cases.api.actions import ACTIONS, CaseAction
+from cases.models import (
+    Assignment,
+    Case,
+    Category,
+    Extension,
+    Hold,
+    MediationParticipant,
+    Notification,
+    ReturnRequest,
+)
+from cases.selectors import dispatch_plan_for, duplicate_candidates
+from cases.services import inbox
+from cases.services.intake import PartyInput, case_report
+from cases.services.lifecycle import TRANSITIONS
+from workstation.models import Department, Grid, Membership, StationDepartment, Workstation
+
+FULL_PII_ROLES = {"chief", "lead", "co"}
+
+
+def pii_in_full(user, case: Case, roles: set[str]) -> bool:
+    return bool(roles & FULL_PII_ROLES) or case.reporter_id == user.pk
+
+
+def available_actions(case: Case, roles: set[str]) -> list[str]:
+    """The actions the transition table lets these roles try in the case's current status."""
+    return [
+        a.path
+        for a in ACTIONS
+        if case.status in TRANSITIONS[a.transition].sources and roles & TRANSITIONS[a.transition].roles
+    ]
+
+
+CASE_ROW = ("station", "grid", "category", "lead_department")
+
+
+def case_detail_queryset():
+    return Case.objects.select_related(*CASE_ROW, "reporter", "duplicate_of").prefetch_related(
+        "parties",
+        "attachments",
+        Prefetch("assignments", queryset=Assignment.objects.select_related("department", "signed_by")),
+    )
+
+
+def case_detail_data(user, case_id: int, *, gated: bool = True) -> dict:
+    """The detail body; ``gated=False`` right after the user acted on the case (the gate passed)."""
+    if gated:
+        case = access_case(user, case_id, queryset=case_detail_queryset())
+    else:
+        case = case_detail_queryset().get(pk=case_id)
+    roles = case_roles(user, case)
+    for attribute, model in [
+        ("api_return_requests", ReturnRequest),
+        ("api_extensions", Extension),
+        ("api_holds", Hold),
+    ]:
+        rows = model.objects.filter(case=case).select_related("assignment__department", "requested_by", "decided_by")
+        setattr(case, attribute, list(rows.order_by("requested_at", "pk")))
+    case.api_roles = sorted(roles)
+    case.api_actions = available_actions(case, roles)
+    context = {"full_pii": pii_in_full(user, case, roles)}
+    return out.CaseDetailSerializer(case, context=context).data
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(summary="案件列表（仅您权限内的案件，游标分页）", tags=["案件"]),
+    post=extend_schema(
+        summary="上报事件（网格员）或登记来访（站长）",
+        tags=["案件"],
+        request=inputs.CaseCreateSerializer,
+        responses={201: out.CaseDetailSerializer},
+    ),
+)
+class CaseListView(generics.ListAPIView):
+    serializer_class = out.CaseListSerializer
+    filterset_class = filters.CaseFilter
+    filter_backends = [DjangoFilterBackend, filters.CaseOrdering]
+    pagination_class = filters.CasePagination
+
+    def get_queryset(self):
+        return visible_cases(self.request.user).select_related(*CASE_ROW)
+
+    def post(self, request):
+        data = _valid(inputs.CaseCreateSerializer, request.data)
+        parties = [PartyInput(**p) for p in data.pop("parties")]
+        case = case_report(actor=request.user, parties=parties, **data)
+        return Response(case_detail_data(request.user, case.pk, gated=False), status=status.HTTP_201_CREATED)
+
+
+class CaseDetailView(APIView):
+    @extend_schema(summary="案件详情", tags=["案件"], responses=out.CaseDetailSerializer)
+    def get(self, request, pk: int):
+        return Response(case_detail_data(request.user, pk))
+
+
+class CaseActionView(APIView):
+    """One lifecycle action; ``action_view`` makes a subclass per registry entry."""
+
+    spec: CaseAction
+
+    def post(self, request, pk: int):
+        spec = self.spec
+        case = access_case(request.user, pk, write=True)
+        data = _valid(spec.multipart or spec.input, request.data)
+        result = spec.run(request.user, case.pk, data)
+        code = status.HTTP_201_CREATED if spec.created else status.HTTP_200_OK
+        if spec.output is None:
+            return Response(case_detail_data(request.user, case.pk, gated=False), status=code)
+        return Response(spec.output(result).data, status=code)
+
+
+def action_view(spec: CaseAction):
+    """A view class for one action, with its own schema (request body, response, summary)."""
+    request = spec.input
+    if spec.multipart:
+        request = {"multipart/form-data": spec.multipart, "application/json": spec.input}
+
+    @extend_schema(
+        summary=spec.summary,
+        tags=["案件操作"],
+        operation_id=f"cases_{spec.path.replace('-', '_')}",
+        request=request,
+        responses={201 if spec.created else 200: spec.output or out.CaseDetailSerializer},
+    )
+    def post(self, request, pk: int):
+        return CaseActionView.post(self, request, pk)
+
+    attributes = {"spec": spec, "post": post, "__doc__": spec.summary}
+    if spec.multipart:
+        attributes["parser_classes"] = [MultiPartParser, FormParser, JSONParser]
+    return type(f"Case{spec.path.title().replace('-', '')}View", (CaseActionView,), attributes)
+
+
+class DispatchPlanView(APIView):
+    @extend_schema(
+        summary="分拨方案预览：4+X 规则的方案、理由，及疑似重复案件",
+        tags=["案件"],
+        parameters=[inputs.PlanQuerySerializer],
+        responses=out.DispatchPreviewSerializer,
+    )
+    def get(self, request, pk: int):
+        case = access_case(request.user, pk)
+        query = _valid(inputs.PlanQuerySerializer, request.query_params)
+        plan = dispatch_plan_for(case, now=timezone.now(), chief_lead_id=query.get("lead"))
+        visible = set(visible_cases(request.user).filter(station_id=case.station_id).values_list("pk", flat=True))
+        duplicates = [d for d in duplicate_candidates(case) if d.case.pk in visible]
+        department_ids = {i for i in (plan.lead_id, *plan.co_ids) if i}
+        context = {
+            "departments": Department.objects.in_bulk(department_ids),
+            "categories": Category.objects.in_bulk([plan.category_id] if plan.category_id else []),
+        }
+        body = {"plan": plan, "duplicates": duplicates}
+        return Response(out.DispatchPreviewSerializer(body, context=context).data)
+
+
+class CaseChildrenView(generics.ListAPIView):
+    """A list that belongs to one case (events, assignments …): the gate first, then the rows."""
+
+    pagination_class = filters.PagePagination
+    related: str
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no case
+            return self.serializer_class.Meta.model.objects.none()
+        case = access_case(self.request.user, self.kwargs["pk"])
+        return self.optimise(getattr(case, self.related).all())
+
+    def optimise(self, queryset):
+        return queryset
+
+
+@extend_schema_view(get=extend_schema(summary="流转记录", tags=["案件"]))
+class CaseEventsView(CaseChildrenView):
+    related = "events"
+    serializer_class = out.EventSerializer
+    filterset_class = filters.EventFilter
+
+    def optimise(self, queryset):
+        return queryset.select_related("actor").order_by("pk")
+
+
+@extend_schema_view(get=extend_schema(summary="派单", tags=["案件"]))
+class CaseAssignmentsView(CaseChildrenView):
+    related = "assignments"
+    serializer_class = out.AssignmentSerializer
+    filterset_class = filters.AssignmentFilter
+
+    def optimise(self, queryset):
+        return queryset.select_related("department", "signed_by").order_by("pk")
+
+
+@extend_schema_view(get=extend_schema(summary="联合调处", tags=["案件"]))
+class CaseMediationsView(CaseChildrenView):
+    related = "mediations"
+    serializer_class = out.MediationSessionSerializer
+    filterset_class = filters.MediationFilter
+
+    def optimise(self, queryset):
+        participants = MediationParticipant.objects.order_by("pk")
+        return queryset.select_related("created_by").prefetch_related(Prefetch("participants", participants))
+
+
+@extend_schema_view(get=extend_schema(summary="督办（预警、超期、升级、挂牌督办）", tags=["案件"]))
+class CaseSupervisionsView(CaseChildrenView):
+    related = "supervisions"
+    serializer_class = out.SupervisionSerializer
+    filterset_class = filters.SupervisionFilter
+
+    def optimise(self, queryset):
+        return queryset.select_related("created_by", "responded_by").order_by("created_at", "pk")
+
+
+class AttachmentDownloadView(APIView):
+    """Files pass the same gate as the case they belong to (no public media URL)."""
+
+    @extend_schema(
+        summary="下载附件",
+        tags=["案件"],
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件")},
+    )
+    def get(self, request, pk: int, attachment_id: int):
+        case = access_case(request.user, pk)
+        attachment = get_object_or_404(case.attachments, pk=attachment_id)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+# --- Notifications and the current user -------------------------------------------------------
+
+
+@extend_schema_view(get=extend_schema(summary="我的通知", tags=["通知"]))
+class NotificationListView(generics.ListAPIView):
+    serializer_class = out.NotificationSerializer
+    filterset_class = filters.NotificationFilter
+    pagination_class = filters.PagePagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return inbox.inbox_for(self.request.user).select_related("case").order_by("-created_at", "-id")
+
+
+class UnreadCountView(APIView):
+    @extend_schema(summary="未读通知数", tags=["通知"], responses=out.UnreadCountSerializer)
+    def get(self, request):
+        return Response({"unread": inbox.unread_count(request.user)})
+
+
+class NotificationReadView(APIView):
+    @extend_schema(summary="标为已读", tags=["通知"], request=None, responses=out.NotificationSerializer)
+    def post(self, request, pk: int):
+        notification = get_object_or_404(inbox.inbox_for(request.user).select_related("case"), pk=pk)
+        inbox.mark_read(request.user, [notification.pk])
+        notification.refresh_from_db(fields=["read_at"])
+        return Response(out.NotificationSerializer(notification).data)
+
+
+class NotificationReadAllView(APIView):
+    @extend_schema(summary="全部标为已读", tags=["通知"], request=None, responses=out.MarkedSerializer)
+    def post(self, request):
+        return Response({"marked": inbox.mark_read(request.user)})
+
+
+class MeView(APIView):
+    @extend_schema(summary="当前用户及其岗位", tags=["用户"], responses=out.MeSerializer)
+    def get(self, request):
+        memberships = Membership.objects.select_related("station", "department").prefetch_related("grids")
+        user = type(request.user).objects.prefetch_related(Prefetch("memberships", memberships)).get(pk=request.user.pk)
+        return Response(out.MeSerializer(user).data)
+
+
+# --- Reference data (read-only) ---------------------------------------------------------------
+
+
+class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = filters.PagePagination
+
+
+@extend_schema_view(
+    list=extend_schema(summary="事项类别", tags=["基础数据"]),
+    retrieve=extend_schema(summary="事项类别详情", tags=["基础数据"]),
+)
+class CategoryViewSet(ReferenceViewSet):
+    serializer_class = out.CategorySerializer
+    filterset_class = filters.CategoryFilter
+    queryset = (
+        Category.objects.select_related("owner").prefetch_related("co_departments").order_by("sort_order", "code")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="部门", tags=["基础数据"]),
+    retrieve=extend_schema(summary="部门详情", tags=["基础数据"]),
+)
+class DepartmentViewSet(ReferenceViewSet):
+    serializer_class = out.DepartmentSerializer
+    filterset_class = filters.DepartmentFilter
+    queryset = Department.objects.order_by("code")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="联动工作站（含 4+X 入驻部门）", tags=["基础数据"]),
+    retrieve=extend_schema(summary="联动工作站详情", tags=["基础数据"]),
+)
+class StationViewSet(ReferenceViewSet):
+    serializer_class = out.StationSerializer
+    filterset_class = filters.StationFilter
+    queryset = Workstation.objects.prefetch_related(
+        Prefetch(
+            "presences",
+            StationDepartment.objects.select_related("department", "liaison_officer").order_by(
+                "presence", "department__code"
+            ),
+        )
+    ).order_by("code")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="网格", tags=["基础数据"]),
+    retrieve=extend_schema(summary="网格详情", tags=["基础数据"]),
+)
+class GridViewSet(ReferenceViewSet):
+    serializer_class = out.GridSerializer
+    filterset_class = filters.GridFilter
+    queryset = Grid.objects.order_by("station_id", "code")
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
