@@ -5,6 +5,7 @@ and the database constraints that keep it sound whatever the caller does.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,16 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    def clean(self) -> None:
+        # Two levels only (大类/小类): a parent must itself be top-level, and a category that has
+        # children cannot move under another.
+        if self.parent_id is None:
+            return
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": _("所属大类必须是一级类别（只支持大类/小类两级）")})
+        if self.pk and self.children.exists():
+            raise ValidationError({"parent": _("该类别下已有小类，不能再设为小类")})
 
 
 class KeywordRule(models.Model):

@@ -290,3 +290,17 @@ def test_database_refuses_to_rewrite_history(case, alice):
         CaseEvent.objects.filter(case=case).update(reason="改写历史")
     with refused(match="append-only"), transaction.atomic():
         CaseEvent.objects.filter(case=case).delete()
+
+
+def test_categories_have_two_levels_only(police):
+    from django.core.exceptions import ValidationError
+
+    top = Category.objects.create(code="dispute", name="矛盾纠纷")
+    child = Category.objects.create(code="neighbour", name="邻里纠纷", parent=top, owner=police)
+    grandchild = Category(code="noise", name="噪音", parent=child)
+    with pytest.raises(ValidationError) as refused:
+        grandchild.full_clean()
+    assert "parent" in refused.value.message_dict
+    top.parent = Category.objects.create(code="other", name="其他")
+    with pytest.raises(ValidationError):
+        top.full_clean()
