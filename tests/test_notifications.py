@@ -16,7 +16,8 @@ from django.utils import timezone
 from cases.models import Notification, NotificationDelivery
 from cases.services import dispatching, handling
 from cases.services.effects import notify
-from cases.services.notifications import deliver, mark_read, unread_count
+from cases.services.inbox import mark_read, unread_count
+from cases.services.notifications import deliver
 from cases.services.sweep import sweep_deliveries
 from cases.tasks import deliver_notifications
 from governance.celery import app as celery_app

@@ -121,7 +121,7 @@ def return_decide(case_id: int, *, actor, request_id: int, approve: bool, note: 
     def step(case: Case, roles) -> Step:
         request = _pending(ReturnRequest, case, request_id)
         assignment = Assignment.objects.select_for_update(no_key=True).get(pk=request.assignment_id)
-        _decide(request, actor, approve, note)
+        _decide(request, actor, approve, note, case=case, kind="return")
         out = Step(payload={"request": request.pk, "approved": approve, "department": assignment.department_id})
         if approve:
             assignment.status, assignment.finished_at = A.RETURNED, now()
@@ -135,13 +135,6 @@ def return_decide(case_id: int, *, actor, request_id: int, approve: bool, note: 
         else:
             assignment.status = A.SIGNED if assignment.signed_at else A.PENDING
             assignment.save(update_fields=["status"])
-        notify(
-            [request.requested_by],
-            kind="return_decided",
-            title=f"退单申请{'已同意' if approve else '未同意'}：{case.number}",
-            body=note,
-            case=case,
-        )
         return out
 
     case, _ = transition(case_id, actor=actor, action="decide_return", step=step, reason=note)
@@ -193,17 +186,10 @@ def extension_decide(case_id: int, *, actor, request_id: int, approve: bool, not
 
     def step(case: Case, roles) -> Step:
         extension = _pending(Extension, case, request_id)
-        _decide(extension, actor, approve, note)
+        _decide(extension, actor, approve, note, case=case, kind="extension")
         out = Step(payload={"request": extension.pk, "approved": approve})
         if approve:
             _move_handle_due(case, extension.requested_due_at, out)
-        notify(
-            [extension.requested_by],
-            kind="extension_decided",
-            title=f"延期申请{'已同意' if approve else '未同意'}：{case.number}",
-            body=note,
-            case=case,
-        )
         return out
 
     case, _ = transition(case_id, actor=actor, action="decide_extension", step=step, reason=note)
@@ -237,7 +223,7 @@ def hold_decide(case_id: int, *, actor, request_id: int, approve: bool, note: st
 
     def step(case: Case, roles) -> Step:
         hold = _pending(Hold, case, request_id)
-        _decide(hold, actor, approve, note)
+        _decide(hold, actor, approve, note, case=case, kind="hold")
         out = Step(payload={"request": hold.pk, "approved": approve})
         if approve:
             if case.held_at is not None:
@@ -245,9 +231,6 @@ def hold_decide(case_id: int, *, actor, request_id: int, approve: bool, note: st
             hold.started_at = case.held_at = now()
             hold.save(update_fields=["started_at"])
             out.fields.add("held_at")
-        notify(
-            [hold.requested_by], kind="hold_decided", title=f"挂账申请{'已同意' if approve else '未同意'}", case=case
-        )
         return out
 
     case, _ = transition(case_id, actor=actor, action="decide_hold", step=step, reason=note)
@@ -389,10 +372,23 @@ def _pending(model, case: Case, request_id: int):
     return request
 
 
-def _decide(request, actor, approve: bool, note: str) -> None:
+# Notices are stored in the language of record, whatever language the request had active.
+REQUEST_NAMES = {"return": "退单申请", "extension": "延期申请", "hold": "挂账申请"}
+
+
+def _decide(request, actor, approve: bool, note: str, *, case: Case, kind: str) -> None:
+    """Record the chief's decision on a department's request and tell the one who asked."""
     request.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
     request.decided_by, request.decided_at, request.decision_note = actor, now(), note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    verdict = "已同意" if approve else "未同意"
+    notify(
+        [request.requested_by],
+        kind=f"{kind}_decided",
+        title=f"{REQUEST_NAMES[kind]}{verdict}：{case.number}",
+        body=note,
+        case=case,
+    )
 
 
 def _move_handle_due(case: Case, new_due: datetime, out: Step, *, start: datetime | None = None) -> None:

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from cases.models import Notification, NotificationDelivery
-from cases.services import inbox
 
 log = logging.getLogger(__name__)
 Channel = NotificationDelivery.Channel
@@ -31,12 +30,6 @@ Status = NotificationDelivery.Status
 
 MAX_ATTEMPTS = 5
 STALE_AFTER = timedelta(minutes=10)
-
-
-# In the app: the unread count and marking read live with the inbox; named here too for callers
-# that think of notifications as one subject.
-unread_count = inbox.unread_count
-mark_read = inbox.mark_read
 
 
 class SmsGateway(Protocol):
