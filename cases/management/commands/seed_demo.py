@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import demo_data
-from cases.deadlines import backfill_ladders, due, sla_for
+from cases.deadlines import backfill_ladders, due, rungs, sla_for
 from cases.demo_data import DemoCase
 from cases.demo_tokens import ensure_demo_tokens
 from cases.models import (
@@ -56,7 +56,6 @@ from cases.models import (
     SlaRule,
     Summons,
     Supervision,
-    TimeUnit,
     Urgency,
 )
 from cases.selectors import dispatch_plan_for
@@ -643,18 +642,14 @@ class CaseSeeder:
 
     def _rungs(self, deadline: _Deadline) -> list[tuple[str, datetime]]:
         """The rungs of one deadline that fired before it was met (or before now)."""
-        if deadline.unit == TimeUnit.CLOCK_HOURS:
-            yellow = deadline.start + (deadline.due - deadline.start) * 0.8
-        else:
-            allotted = self.calendar.working_time_between(deadline.start, deadline.due)
-            yellow = self.calendar.add_working_time(deadline.start, allotted * 0.8)
-        rungs = [
-            (Ladder.YELLOW, yellow),
-            (Ladder.RED, deadline.due),
-            (Ladder.ESCALATED, self.calendar.add_working_days(deadline.due, 1)),
+        ladder = rungs(deadline.start, deadline.due, deadline.unit)
+        fired = [
+            (Ladder.YELLOW, ladder.warn_at),
+            (Ladder.RED, ladder.due_at),
+            (Ladder.ESCALATED, ladder.escalate_at),
         ]
         until = deadline.met_at or self.now
-        return [(level, at) for level, at in rungs if at < until]
+        return [(level, at) for level, at in fired if at < until]
 
     def _deadlines(self, case: Case, handling_from: datetime) -> list[tuple[_Deadline, bool]]:
         """The case's deadlines (the handling one counted from ``handling_from``), each with whether it still runs."""
