@@ -67,10 +67,19 @@ BUILT_IN = {
 }
 
 
-def sla_rule_for(category: Category | None, urgency: str) -> SlaRule:
-    """The most specific rule: the category's, its parent's, the district default, built-in."""
+def sla_rules_for(urgency: str) -> dict[int | None, SlaRule]:
+    """Every rule for one urgency, by category id (None: the district default), in one query."""
+    return {r.category_id: r for r in SlaRule.objects.filter(urgency=urgency)}
+
+
+def sla_rule_for(category: Category | None, urgency: str, rules: dict[int | None, SlaRule] | None = None) -> SlaRule:
+    """The most specific rule: the category's, its parent's, the district default, built-in.
+
+    ``rules`` (from :func:`sla_rules_for`) saves the query when resolving many categories.
+    """
     chain = [category.pk, category.parent_id] if category else []
-    rules = {r.category_id: r for r in SlaRule.objects.filter(urgency=urgency, category_id__in=[*chain, None])}
+    if rules is None:
+        rules = {r.category_id: r for r in SlaRule.objects.filter(urgency=urgency, category_id__in=[*chain, None])}
     for key in [*chain, None]:
         if key in rules:
             return rules[key]

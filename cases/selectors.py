@@ -8,16 +8,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cases import dispatch
-from cases.access import visible_cases
-from cases.deadlines import sla_rule_for
-from cases.models import OPEN_STATUSES, Case, CaseStatus, Category, KeywordRule
+from cases.deadlines import sla_rule_for, sla_rules_for
+from cases.models import Case, CaseStatus, Category, KeywordRule
 from workstation.models import Department, Membership, Role, StationDepartment
 
 
-def _sla_facts(category: Category | None, urgency: str) -> dispatch.SlaFacts:
-    rule = sla_rule_for(category, urgency)
+def _sla_facts(category: Category | None, urgency: str, rules) -> dispatch.SlaFacts:
+    rule = sla_rule_for(category, urgency, rules)
     return dispatch.SlaFacts(
         sign_amount=rule.sign_amount,
         sign_unit=rule.sign_unit,
@@ -55,8 +55,9 @@ def dispatch_facts_for(case: Case, *, now: datetime, chief_lead_id: int | None =
     departments = tuple(
         dispatch.DepartmentFacts(id=d.pk, name=d.name) for d in Department.objects.filter(is_active=True)
     )
-    sla = {c.pk: _sla_facts(c, case.urgency) for c in categories}
-    sla[None] = _sla_facts(None, case.urgency)
+    rules = sla_rules_for(case.urgency)
+    sla = {c.pk: _sla_facts(c, case.urgency, rules) for c in categories}
+    sla[None] = _sla_facts(None, case.urgency, rules)
     parties = tuple(
         dispatch.PartyFacts(name=p.name, organization=p.organization, description=p.address)
         for p in case.parties.all().order_by("pk")
@@ -103,18 +104,20 @@ def distance_m(lat1, lon1, lat2, lon2) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
-def duplicate_candidates(case: Case) -> list[DuplicateSuggestion]:
+def duplicate_candidates(case: Case, *, among: QuerySet[Case] | None = None) -> list[DuplicateSuggestion]:
     """Possible duplicates, shown to the chief with why; merging is a person's decision.
 
     Same station, reported within 7 days either side, not already merged or rejected, and
     - the same category with a party phone in common, or
     - both located, within 200 m of each other.
+    ``among`` limits the search to the cases a viewer may see (e.g. ``visible_cases(user)``).
     """
     window = Q(
         reported_at__gte=case.reported_at - DUPLICATE_WINDOW, reported_at__lte=case.reported_at + DUPLICATE_WINDOW
     )
     base = (
-        Case.objects.filter(window, station_id=case.station_id)
+        (among if among is not None else Case.objects.all())
+        .filter(window, station_id=case.station_id)
         .exclude(pk=case.pk)
         .exclude(status__in=[CaseStatus.MERGED, CaseStatus.REJECTED])
     )
@@ -125,7 +128,7 @@ def duplicate_candidates(case: Case) -> list[DuplicateSuggestion]:
     if case.category_id and phones:
         for other in base.filter(category_id=case.category_id, parties__phone__in=phones).distinct():
             found[other.pk] = other
-            reasons.setdefault(other.pk, []).append("同一类别，且当事人联系电话相同")
+            reasons.setdefault(other.pk, []).append(_("同一类别，且当事人联系电话相同"))
 
     if case.latitude is not None and case.longitude is not None:
         # A bounding box in SQL first (about 0.002° ≈ 220 m of latitude), then the exact distance.
@@ -139,13 +142,9 @@ def duplicate_candidates(case: Case) -> list[DuplicateSuggestion]:
             metres = distance_m(case.latitude, case.longitude, other.latitude, other.longitude)
             if metres <= DUPLICATE_DISTANCE_M:
                 found[other.pk] = other
-                reasons.setdefault(other.pk, []).append(f"位置相距约 {round(metres)} 米")
+                reasons.setdefault(other.pk, []).append(_("位置相距约 %(metres)s 米") % {"metres": round(metres)})
     ordered = sorted(found.values(), key=lambda c: abs((c.reported_at - case.reported_at).total_seconds()))
     return [DuplicateSuggestion(case=c, reasons=tuple(reasons[c.pk])) for c in ordered]
-
-
-def open_cases_for(user) -> QuerySet[Case]:
-    return visible_cases(user).filter(status__in=OPEN_STATUSES)
 
 
 def handlers_of(station_id: int, department_ids) -> list:

@@ -69,7 +69,8 @@ STORY_ROLES = {
 
 def seed() -> str:
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    # Tests run with DEBUG off, as a production server does: hence the explicit flag.
+    call_command("seed_demo", allow_production=True, stdout=out)
     return out.getvalue()
 
 
@@ -379,3 +380,13 @@ def test_every_demo_account_and_intake_source_has_an_api_token(seeded):
     for username in ["zhanzhang", "wanggeyuan", "tiaojie", "lingdao", "intake-110", "intake-12345"]:
         token = Token.objects.get(user__username=username)
         assert token.key.startswith(f"demo-{username}-")
+
+
+def test_refuses_a_production_server_without_the_explicit_flag(settings, db):
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = False
+    users = User.objects.count()
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("seed_demo")
+    assert User.objects.count() == users

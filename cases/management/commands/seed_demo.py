@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -844,7 +845,19 @@ class Command(BaseCommand):
         "以及约五十件示例案件。可重复运行，已有数据不会被修改。"
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DEBUG off. The demo password and API tokens are public: never on real data.",
+        )
+
     def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "seed_demo creates accounts with a public password and public API tokens; with DEBUG off "
+                "it runs only with --allow-production (a demo or training server, never one with real data)."
+            )
         with transaction.atomic():
             ref = Reference()
             ref.build()
