@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, Case
 from workstation.models import Membership, Role
@@ -106,9 +107,9 @@ def access_case(user, case_id: int, *, write: bool = False, queryset: QuerySet[C
     try:
         case = base.filter(pk__in=visible_cases(user).values("pk")).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404("案件不存在或无权访问") from None
+        raise Http404(_("案件不存在或无权访问")) from None
     if write and not case_roles(user, case):
-        raise Http404("案件不存在或无权访问")
+        raise Http404(_("案件不存在或无权访问"))
     return case
 
 

@@ -41,6 +41,7 @@ LOW_CONFIDENCE_BELOW = 0.6
 # A suggestion resting on one keyword of at most this weight is flagged, however "sure" it looks.
 WEAK_WEIGHT = 1
 
+# The plan's reasons (with these labels) are stored in Case.dispatch_plan in the language of record.
 UNIT_LABELS = {WORK_HOURS: "个工作小时", WORK_DAYS: "个工作日", CLOCK_HOURS: "小时（自然时）"}
 
 AddTime = Callable[[datetime, int, str], datetime]

@@ -18,6 +18,8 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -27,20 +29,21 @@ from cases.services.lifecycle import LifecycleError
 
 log = logging.getLogger(__name__)
 
-NOT_FOUND_MESSAGE = "对象不存在或无权访问"
+NOT_FOUND_MESSAGE = gettext_lazy("对象不存在或无权访问")
 
-# DRF exception class → (code, message). The first match in the class's MRO wins.
+# DRF exception class → (code, message). The first match in the class's MRO wins. The messages
+# are lazy: body() turns them into text in the request's language.
 MESSAGES: dict[type[exceptions.APIException], tuple[str, str]] = {
-    exceptions.ValidationError: ("invalid", "提交的数据有误，请检查后重试"),
-    exceptions.ParseError: ("malformed", "请求内容无法解析"),
-    exceptions.NotAuthenticated: ("not_authenticated", "请先登录或提供 API 令牌"),
-    exceptions.AuthenticationFailed: ("authentication_failed", "身份验证失败：令牌无效或账号已停用"),
-    exceptions.PermissionDenied: ("forbidden", "您无权执行此操作"),
+    exceptions.ValidationError: ("invalid", gettext_lazy("提交的数据有误，请检查后重试")),
+    exceptions.ParseError: ("malformed", gettext_lazy("请求内容无法解析")),
+    exceptions.NotAuthenticated: ("not_authenticated", gettext_lazy("请先登录或提供 API 令牌")),
+    exceptions.AuthenticationFailed: ("authentication_failed", gettext_lazy("身份验证失败：令牌无效或账号已停用")),
+    exceptions.PermissionDenied: ("forbidden", gettext_lazy("您无权执行此操作")),
     exceptions.NotFound: ("not_found", NOT_FOUND_MESSAGE),
-    exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法"),
-    exceptions.NotAcceptable: ("not_acceptable", "无法按请求的格式返回"),
-    exceptions.UnsupportedMediaType: ("unsupported_media_type", "不支持该请求内容类型"),
-    exceptions.Throttled: ("throttled", "请求过于频繁，请稍后再试"),
+    exceptions.MethodNotAllowed: ("method_not_allowed", gettext_lazy("不支持该请求方法")),
+    exceptions.NotAcceptable: ("not_acceptable", gettext_lazy("无法按请求的格式返回")),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", gettext_lazy("不支持该请求内容类型")),
+    exceptions.Throttled: ("throttled", gettext_lazy("请求过于频繁，请稍后再试")),
 }
 
 
@@ -49,7 +52,7 @@ class ErrorSerializer(serializers.Serializer):
     """The body of every error response."""
 
     code = serializers.CharField(help_text="机器可读的错误码，如 invalid、not_found、illegal_transition、stale")
-    message = serializers.CharField(help_text="中文说明")
+    message = serializers.CharField(help_text="说明（按请求的语言，默认中文）")
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         help_text="字段错误：字段名 → 错误说明列表（嵌套字段以点连接，如 parties.0.phone）",
@@ -75,7 +78,7 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def body(code: str, message: str, errors: dict | None = None) -> dict:
-    return {"code": code, "message": message, "errors": errors or {}}
+    return {"code": code, "message": str(message), "errors": errors or {}}
 
 
 def _for_api_exception(exc: exceptions.APIException) -> tuple[str, str, dict]:
@@ -87,11 +90,11 @@ def _for_api_exception(exc: exceptions.APIException) -> tuple[str, str, dict]:
     detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else ""
     if isinstance(exc, exceptions.PermissionDenied):
         if detail.startswith("CSRF Failed"):
-            return "csrf_failed", "CSRF 校验失败：请刷新页面后重试，或使用 API 令牌", {}
+            return "csrf_failed", _("CSRF 校验失败：请刷新页面后重试，或使用 API 令牌"), {}
         if detail != str(exc.default_detail):  # a permission class's own message
             return code, detail, {}
     if isinstance(exc, exceptions.NotFound) and "cursor" in detail.lower():
-        return "not_found", "翻页游标无效", {}
+        return "not_found", _("翻页游标无效"), {}
     return code, message, {}
 
 
@@ -107,7 +110,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, IntegrityError):
         # A race lost on a constraint the services rely on (two rounds of mediation at once …).
         log.info("integrity conflict in %s: %s", context.get("view"), exc)
-        status_code, payload = status.HTTP_409_CONFLICT, body("conflict", "数据已被他人修改，请刷新后重试")
+        status_code, payload = status.HTTP_409_CONFLICT, body("conflict", _("数据已被他人修改，请刷新后重试"))
     elif isinstance(exc, exceptions.APIException):
         status_code, payload = exc.status_code, body(*_for_api_exception(exc))
         if getattr(exc, "auth_header", None):

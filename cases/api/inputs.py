@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from cases.models import (
@@ -47,7 +49,9 @@ class Moment(serializers.DateTimeField):
     def to_internal_value(self, value) -> datetime:
         moment = super().to_internal_value(value)
         if not EARLIEST <= moment.year <= LATEST:
-            raise serializers.ValidationError(f"时间须在 {EARLIEST}–{LATEST} 年之间")
+            raise serializers.ValidationError(
+                _("时间须在 %(earliest)s–%(latest)s 年之间") % {"earliest": EARLIEST, "latest": LATEST}
+            )
         return moment
 
 
@@ -79,7 +83,7 @@ class PartyInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"invalid": "身份证号应为18位，末位可为X"},
+        error_messages={"invalid": gettext_lazy("身份证号应为18位，末位可为X")},
     )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     organization = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authentication import TokenAuthentication
@@ -30,6 +32,7 @@ TITLE_MAX = 120
 
 
 def _title(prefix: str, text: str) -> str:
+    # The case title is stored in the language of record: the prefixes are not translated.
     text = " ".join(text.split())
     title = f"{prefix}{text}"
     return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…"
@@ -38,7 +41,7 @@ def _title(prefix: str, text: str) -> str:
 def _station(code: str, field: str) -> Workstation:
     station = Workstation.objects.filter(code=code, is_active=True).first()
     if station is None:
-        raise serializers.ValidationError({field: ["工作站编码不存在或已停用"]})
+        raise serializers.ValidationError({field: [_("工作站编码不存在或已停用")]})
     return station
 
 
@@ -70,7 +73,7 @@ class Police110Adapter(IntakeAdapter):
 
     def validate(self, data):
         if (data["lng"] is None) != (data["lat"] is None):
-            raise serializers.ValidationError({"lat": ["经纬度须同时填写"]})
+            raise serializers.ValidationError({"lat": [_("经纬度须同时填写")]})
         data["station"] = _station(data["station"], "station")
         return data
 
@@ -148,7 +151,7 @@ class FourPlatformsParty(FourPlatformsPerson):
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"invalid": "身份证号应为18位，末位可为X"},
+        error_messages={"invalid": gettext_lazy("身份证号应为18位，末位可为X")},
     )
     party_type = serializers.ChoiceField(choices=list(ROLES), default="other")
 
@@ -178,7 +181,7 @@ class FourPlatformsAdapter(IntakeAdapter):
         if data["grid_code"]:
             grid = Grid.objects.filter(station=data["org_code"], code=data["grid_code"], is_active=True).first()
             if grid is None:
-                raise serializers.ValidationError({"grid_code": ["网格编码不存在或不属于该工作站"]})
+                raise serializers.ValidationError({"grid_code": [_("网格编码不存在或不属于该工作站")]})
         data["grid"] = grid
         return data
 
@@ -245,7 +248,7 @@ class IntakeResultSerializer(serializers.ModelSerializer):
 
 
 class IsSourceAccount(permissions.BasePermission):
-    message = "该令牌无权推送此来源的事件"
+    message = gettext_lazy("该令牌无权推送此来源的事件")
 
     def has_permission(self, request, view) -> bool:
         user = request.user

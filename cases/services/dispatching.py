@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from cases.deadlines import deadline_fields, set_deadline, sla_for
 from cases.dispatch import JOINT, LIAISON, SOLO
 from cases.models import (
@@ -37,7 +39,7 @@ def case_accept(case_id: int, *, actor, category: Category | None = None, expect
             out.fields.add("category")
         return out
 
-    case, _ = transition(case_id, actor=actor, action="accept", step=step, expected_status=expected_status)
+    case, _result = transition(case_id, actor=actor, action="accept", step=step, expected_status=expected_status)
     return case
 
 
@@ -45,15 +47,16 @@ def case_reject(case_id: int, *, actor, reason: str, expected_status: str | None
     """不予受理, with the reason the reporter will read."""
     reason = (reason or "").strip()
     if not reason:
-        raise invalid("reason", "请填写不予受理的理由")
+        raise invalid("reason", _("请填写不予受理的理由"))
 
     def step(case: Case, roles) -> Step:
         case.reject_reason = reason
         case.closed_at = now()
+        # Notices are stored in the language of record, whatever language the request had active.
         notify([case.reporter], kind="rejected", title=f"事件不予受理：{case.number}", body=reason, case=case)
         return Step(fields={"reject_reason", "closed_at"})
 
-    case, _ = transition(
+    case, _result = transition(
         case_id, actor=actor, action="reject", step=step, reason=reason, expected_status=expected_status
     )
     return case
@@ -62,19 +65,23 @@ def case_reject(case_id: int, *, actor, reason: str, expected_status: str | None
 def case_merge(case_id: int, *, actor, into_id: int, reason: str = "", expected_status: str | None = None) -> Case:
     """并案: a duplicate joins the case it repeats (same station); only a person decides this."""
     if into_id == case_id:
-        raise invalid("into", "不能并入案件本身")
+        raise invalid("into", _("不能并入案件本身"))
 
     def step(case: Case, roles) -> Step:
         target = Case.objects.filter(pk=into_id, station_id=case.station_id).first()
         if target is None:
-            raise invalid("into", "目标案件不存在或不属于同一工作站")
+            raise invalid("into", _("目标案件不存在或不属于同一工作站"))
         if target.status in (CaseStatus.MERGED, CaseStatus.REJECTED):
-            raise invalid("into", f"目标案件{target.number}已{target.get_status_display()}，不能并入")
+            raise invalid(
+                "into",
+                _("目标案件%(number)s已%(status)s，不能并入")
+                % {"number": target.number, "status": target.get_status_display()},
+            )
         case.duplicate_of = target
         case.closed_at = now()
         return Step(fields={"duplicate_of", "closed_at"}, payload={"into": target.number})
 
-    case, _ = transition(
+    case, _result = transition(
         case_id, actor=actor, action="merge", step=step, reason=reason, expected_status=expected_status
     )
     return case
@@ -115,18 +122,18 @@ def case_dispatch(
         if override.category_id is not None:
             category = Category.objects.filter(pk=override.category_id, is_active=True).first()
             if category is None:
-                raise invalid("category", "事项类别不存在")
+                raise invalid("category", _("事项类别不存在"))
             case.category = category
         plan = dispatch_plan_for(case, now=moment, chief_lead_id=override.lead_id)
         if case.category_id is None and plan.suggestion is not None:
             case.category_id = plan.suggestion.category_id
             plan = dispatch_plan_for(case, now=moment, chief_lead_id=override.lead_id)
         if case.category_id is None:
-            raise invalid("category", "无法自动判断事项类别，请选择类别")
+            raise invalid("category", _("无法自动判断事项类别，请选择类别"))
 
         lead_id = override.lead_id or plan.lead_id
         if lead_id is None:
-            raise invalid("lead", "请指定主办部门")
+            raise invalid("lead", _("请指定主办部门"))
         co_ids = tuple(override.co_ids) if override.co_ids is not None else plan.co_ids
         co_ids = tuple(dict.fromkeys(d for d in co_ids if d != lead_id))
         if override.mode:
@@ -136,13 +143,13 @@ def case_dispatch(
         else:
             mode = plan.mode
         if mode not in (SOLO, JOINT):
-            raise invalid("mode", "分拨方式无效")
+            raise invalid("mode", _("分拨方式无效"))
         if mode == SOLO and co_ids:
-            raise invalid("co", "各自管的事项不设协办部门")
+            raise invalid("co", _("各自管的事项不设协办部门"))
         known = set(Department.objects.filter(pk__in=[lead_id, *co_ids], is_active=True).values_list("pk", flat=True))
         missing = [d for d in [lead_id, *co_ids] if d not in known]
         if missing:
-            raise invalid("lead" if lead_id in missing else "co", "部门不存在或已停用")
+            raise invalid("lead" if lead_id in missing else "co", _("部门不存在或已停用"))
 
         changes = {}
         if lead_id != plan.lead_id:
@@ -153,15 +160,15 @@ def case_dispatch(
             changes["mode"] = {"plan": plan.mode, "chosen": mode}
         if override.handle_due_at is not None:
             if override.handle_due_at <= moment:
-                raise invalid("handle_due_at", "办理期限须晚于当前时间")
+                raise invalid("handle_due_at", _("办理期限须晚于当前时间"))
             changes["handle_due_at"] = {"plan": _iso(plan.handle_due_at), "chosen": _iso(override.handle_due_at)}
         if override.category_id is not None and plan.suggestion and plan.suggestion.category_id != case.category_id:
             changes["category_id"] = {"suggested": plan.suggestion.category_id, "chosen": case.category_id}
         if changes and not reason:
-            raise invalid("reason", "调整分拨方案须说明理由")
+            raise invalid("reason", _("调整分拨方案须说明理由"))
 
         if Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).exists():
-            raise Conflict("案件仍有未退回的派单，不能重复分拨", code="already_assigned")
+            raise Conflict(_("案件仍有未退回的派单，不能重复分拨"), code="already_assigned")
 
         fields = {"category", "dispatch_mode", "lead_department", "dispatch_plan", "dispatch_override"}
         sla = sla_for(case.category, case.urgency)
@@ -194,6 +201,7 @@ def case_dispatch(
                 handle_due_at=case.handle_due_at,
                 **deadline_fields(Deadline.SIGN, start=moment, due_at=plan.sign_due_at, unit=sla.sign[1]),
             )
+        # Summons reasons and notices are stored in the language of record.
         summoned = _summon_liaisons(case, [lead_id, *co_ids], reason="联合处置" if mode == JOINT else "牵头办理")
         notify(
             handlers_of(case.station_id, [lead_id, *co_ids]),
@@ -214,7 +222,7 @@ def case_dispatch(
             },
         )
 
-    case, _ = transition(
+    case, _result = transition(
         case_id, actor=actor, action="dispatch", step=step, reason=reason, expected_status=expected_status
     )
     return case

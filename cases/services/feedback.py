@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from cases.deadlines import due, set_deadline, sla_for
 from cases.models import (
     Assignment,
@@ -27,9 +29,9 @@ def case_feedback(case_id: int, *, actor, result: str, comment: str = "", expect
     sends it back to the lead department as rework (返工), counted, with a fresh handling time."""
     comment = (comment or "").strip()
     if result not in GIVEN:
-        raise invalid("result", "请选择满意、基本满意或不满意")
+        raise invalid("result", _("请选择满意、基本满意或不满意"))
     if result == Satisfaction.DISSATISFIED and not comment:
-        raise invalid("comment", "不满意时请说明原因")
+        raise invalid("comment", _("不满意时请说明原因"))
 
     def step(case: Case, roles) -> Step:
         moment = now()
@@ -55,6 +57,7 @@ def case_feedback(case_id: int, *, actor, result: str, comment: str = "", expect
         if lead:
             lead.status, lead.finished_at, lead.handle_due_at = AssignmentStatus.SIGNED, None, case.handle_due_at
             lead.save(update_fields=["status", "finished_at", "handle_due_at"])
+            # Stored in the language of record (not translated), like every notice.
             notify(
                 handlers_of(case.station_id, [lead.department_id]),
                 kind="rework",
@@ -66,7 +69,7 @@ def case_feedback(case_id: int, *, actor, result: str, comment: str = "", expect
         out.payload["rework"] = case.rework_count
         return out
 
-    case, _ = transition(
+    case, _result = transition(
         case_id, actor=actor, action="feedback", step=step, reason=comment, expected_status=expected_status
     )
     return case
@@ -79,7 +82,7 @@ def case_close(case_id: int, *, actor, reason: str = "", expected_status: str | 
         case.closed_at = now()
         return Step(fields={"closed_at"})
 
-    case, _ = transition(
+    case, _result = transition(
         case_id, actor=actor, action="close", step=step, reason=reason, expected_status=expected_status
     )
     return case
@@ -95,11 +98,12 @@ def case_close_default(case_id: int, *, actor=None, feedback_due_at: datetime | 
 
     def step(case: Case, roles) -> Step:
         if feedback_due_at is not None and case.feedback_due_at != feedback_due_at:
-            raise Conflict("反馈期限已变更", code="stale")
+            raise Conflict(_("反馈期限已变更"), code="stale")
         Feedback.objects.create(case=case, result=Satisfaction.DEFAULT)
         case.satisfaction = Satisfaction.DEFAULT
         case.closed_at = now()
         return Step(fields={"satisfaction", "closed_at"}, payload={"result": Satisfaction.DEFAULT})
 
-    case, _ = transition(case_id, actor=actor, action="close_default", step=step, reason="反馈期限内未反馈，默认满意")
+    reason = "反馈期限内未反馈，默认满意"  # the event reason is stored in the language of record
+    case, _result = transition(case_id, actor=actor, action="close_default", step=step, reason=reason)
     return case

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from cases.access import department_ids_for
 from cases.deadlines import due, handle_unit, set_deadline, sla_for
@@ -35,6 +36,7 @@ from workstation.calendar import get_calendar
 
 A = AssignmentStatus
 OPEN_CO = [A.PENDING, A.SIGNED, A.RETURN_REQUESTED]
+# Notification titles and bodies are stored in the language of record: they are not translated.
 
 
 def _own_assignment(case: Case, actor, department_id: int | None, *, role: str | None = None) -> Assignment:
@@ -42,7 +44,7 @@ def _own_assignment(case: Case, actor, department_id: int | None, *, role: str |
     mine = department_ids_for(actor, case.station_id)
     if department_id is not None:
         if department_id not in mine:
-            raise Forbidden("您不属于该部门")
+            raise Forbidden(_("您不属于该部门"))
         mine = {department_id}
     qs = Assignment.objects.select_for_update(no_key=True).filter(case=case, department_id__in=mine)
     qs = qs.exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).order_by("role", "pk")  # "co" < "lead"
@@ -50,14 +52,15 @@ def _own_assignment(case: Case, actor, department_id: int | None, *, role: str |
         qs = qs.filter(role=role)
     assignment = qs.last()  # the lead assignment first when a user acts for both
     if assignment is None:
-        raise Forbidden("您的部门没有该案件的有效派单")
+        raise Forbidden(_("您的部门没有该案件的有效派单"))
     return assignment
 
 
-def _reason(reason: str, label: str) -> str:
+def _reason(reason: str, message: str) -> str:
+    """The stripped reason; blank raises ``message`` (already translated) on the reason field."""
     reason = (reason or "").strip()
     if not reason:
-        raise invalid("reason", f"请填写{label}")
+        raise invalid("reason", message)
     return reason
 
 
@@ -67,7 +70,7 @@ def assignment_sign(case_id: int, *, actor, department_id: int | None = None) ->
     def step(case: Case, roles) -> Step:
         assignment = _own_assignment(case, actor, department_id)
         if assignment.status != A.PENDING:
-            raise Conflict("该派单已签收", code="already_signed")
+            raise Conflict(_("该派单已签收"), code="already_signed")
         assignment.status, assignment.signed_at, assignment.signed_by = A.SIGNED, now(), actor
         assignment.save(update_fields=["status", "signed_at", "signed_by"])
         out = Step(payload={"department": assignment.department_id, "role": assignment.role})
@@ -75,20 +78,20 @@ def assignment_sign(case_id: int, *, actor, department_id: int | None = None) ->
             out.target = CaseStatus.IN_PROGRESS
         return out
 
-    case, _ = transition(case_id, actor=actor, action="sign", step=step)
+    case, _result = transition(case_id, actor=actor, action="sign", step=step)
     return case
 
 
 def return_request(case_id: int, *, actor, reason: str, department_id: int | None = None) -> ReturnRequest:
     """申请退单: a department asks to give the case back; the chief decides."""
-    reason = _reason(reason, "退单理由")
+    reason = _reason(reason, _("请填写退单理由"))
 
     def step(case: Case, roles) -> Step:
         assignment = _own_assignment(case, actor, department_id)
         if assignment.status == A.RETURN_REQUESTED:
-            raise Conflict("已提交退单申请，待站长审批", code="pending_request")
+            raise Conflict(_("已提交退单申请，待站长审批"), code="pending_request")
         if assignment.status not in (A.PENDING, A.SIGNED):
-            raise Conflict("该派单当前不能退单", code="illegal_transition")
+            raise Conflict(_("该派单当前不能退单"), code="illegal_transition")
         request = ReturnRequest.objects.create(case=case, assignment=assignment, reason=reason, requested_by=actor)
         # Remember where it was, so a refusal puts it back.
         was_signed = assignment.signed_at is not None
@@ -106,7 +109,7 @@ def return_request(case_id: int, *, actor, reason: str, department_id: int | Non
             result=request,
         )
 
-    _, request = transition(case_id, actor=actor, action="request_return", step=step, reason=reason)
+    _case, request = transition(case_id, actor=actor, action="request_return", step=step, reason=reason)
     return request
 
 
@@ -116,7 +119,7 @@ def return_decide(case_id: int, *, actor, request_id: int, approve: bool, note: 
     Refused: the department keeps the case, in the state it was in.
     """
     if not approve:
-        note = _reason(note, "不同意退单的理由")
+        note = _reason(note, _("请填写不同意退单的理由"))
 
     def step(case: Case, roles) -> Step:
         request = _pending(ReturnRequest, case, request_id)
@@ -137,7 +140,7 @@ def return_decide(case_id: int, *, actor, request_id: int, approve: bool, note: 
             assignment.save(update_fields=["status"])
         return out
 
-    case, _ = transition(case_id, actor=actor, action="decide_return", step=step, reason=note)
+    case, _result = transition(case_id, actor=actor, action="decide_return", step=step, reason=note)
     return case
 
 
@@ -145,19 +148,19 @@ def extension_request(
     case_id: int, *, actor, requested_due_at: datetime, reason: str, department_id: int | None = None
 ) -> Extension:
     """申请延期: only before the handling due time, and only to a later time."""
-    reason = _reason(reason, "延期理由")
+    reason = _reason(reason, _("请填写延期理由"))
 
     def step(case: Case, roles) -> Step:
         assignment = _own_assignment(case, actor, department_id, role=AssignmentRole.LEAD)
         moment = now()
         if case.handle_due_at is None:
-            raise Conflict("案件没有办理期限", code="no_deadline")
+            raise Conflict(_("案件没有办理期限"), code="no_deadline")
         if moment >= case.handle_due_at:
-            raise Conflict("已超过办理期限，不能再申请延期", code="past_due")
+            raise Conflict(_("已超过办理期限，不能再申请延期"), code="past_due")
         if requested_due_at <= case.handle_due_at:
-            raise invalid("requested_due_at", "申请的期限须晚于当前办理期限")
+            raise invalid("requested_due_at", _("申请的期限须晚于当前办理期限"))
         if Extension.objects.filter(assignment=assignment, status=DecisionStatus.PENDING).exists():
-            raise Conflict("已有待审批的延期申请", code="pending_request")
+            raise Conflict(_("已有待审批的延期申请"), code="pending_request")
         extension = Extension.objects.create(
             case=case,
             assignment=assignment,
@@ -175,14 +178,14 @@ def extension_request(
         )
         return Step(payload={"request": extension.pk, "to": requested_due_at.isoformat()}, result=extension)
 
-    _, extension = transition(case_id, actor=actor, action="request_extension", step=step, reason=reason)
+    _case, extension = transition(case_id, actor=actor, action="request_extension", step=step, reason=reason)
     return extension
 
 
 def extension_decide(case_id: int, *, actor, request_id: int, approve: bool, note: str = "") -> Case:
     """审批延期. Approved: the handling deadline moves and its warning ladder starts afresh."""
     if not approve:
-        note = _reason(note, "不同意延期的理由")
+        note = _reason(note, _("请填写不同意延期的理由"))
 
     def step(case: Case, roles) -> Step:
         extension = _pending(Extension, case, request_id)
@@ -192,34 +195,34 @@ def extension_decide(case_id: int, *, actor, request_id: int, approve: bool, not
             _move_handle_due(case, extension.requested_due_at, out)
         return out
 
-    case, _ = transition(case_id, actor=actor, action="decide_extension", step=step, reason=note)
+    case, _result = transition(case_id, actor=actor, action="decide_extension", step=step, reason=note)
     return case
 
 
 def hold_request(case_id: int, *, actor, reason: str, department_id: int | None = None) -> Hold:
     """申请挂账: the lead asks to pause the clock (e.g. waiting for a court or an appraisal)."""
-    reason = _reason(reason, "挂账理由")
+    reason = _reason(reason, _("请填写挂账理由"))
 
     def step(case: Case, roles) -> Step:
         assignment = _own_assignment(case, actor, department_id, role=AssignmentRole.LEAD)
         if case.held_at is not None:
-            raise Conflict("案件已挂账", code="already_held")
+            raise Conflict(_("案件已挂账"), code="already_held")
         if Hold.objects.filter(assignment=assignment, status=DecisionStatus.PENDING).exists():
-            raise Conflict("已有待审批的挂账申请", code="pending_request")
+            raise Conflict(_("已有待审批的挂账申请"), code="pending_request")
         hold = Hold.objects.create(case=case, assignment=assignment, reason=reason, requested_by=actor)
         notify(
             chiefs_of(case.station_id), kind="hold_requested", title=f"挂账申请：{case.number}", body=reason, case=case
         )
         return Step(payload={"request": hold.pk}, result=hold)
 
-    _, hold = transition(case_id, actor=actor, action="request_hold", step=step, reason=reason)
+    _case, hold = transition(case_id, actor=actor, action="request_hold", step=step, reason=reason)
     return hold
 
 
 def hold_decide(case_id: int, *, actor, request_id: int, approve: bool, note: str = "") -> Case:
     """审批挂账. Approved: the handling clock stops until resumed."""
     if not approve:
-        note = _reason(note, "不同意挂账的理由")
+        note = _reason(note, _("请填写不同意挂账的理由"))
 
     def step(case: Case, roles) -> Step:
         hold = _pending(Hold, case, request_id)
@@ -227,13 +230,13 @@ def hold_decide(case_id: int, *, actor, request_id: int, approve: bool, note: st
         out = Step(payload={"request": hold.pk, "approved": approve})
         if approve:
             if case.held_at is not None:
-                raise Conflict("案件已挂账", code="already_held")
+                raise Conflict(_("案件已挂账"), code="already_held")
             hold.started_at = case.held_at = now()
             hold.save(update_fields=["started_at"])
             out.fields.add("held_at")
         return out
 
-    case, _ = transition(case_id, actor=actor, action="decide_hold", step=step, reason=note)
+    case, _result = transition(case_id, actor=actor, action="decide_hold", step=step, reason=note)
     return case
 
 
@@ -242,7 +245,7 @@ def hold_resume(case_id: int, *, actor) -> Case:
 
     def step(case: Case, roles) -> Step:
         if case.held_at is None:
-            raise Conflict("案件未挂账", code="not_held")
+            raise Conflict(_("案件未挂账"), code="not_held")
         moment = now()
         hold = (
             Hold.objects.select_for_update(no_key=True)
@@ -263,7 +266,7 @@ def hold_resume(case_id: int, *, actor) -> Case:
             _move_handle_due(case, calendar.add_working_time(case.handle_due_at, paused), out, start=start)
         return out
 
-    case, _ = transition(case_id, actor=actor, action="resume", step=step)
+    case, _result = transition(case_id, actor=actor, action="resume", step=step)
     return case
 
 
@@ -271,26 +274,26 @@ def part_record(case_id: int, *, actor, text: str, department_id: int | None = N
     """协办反馈: a co-department records its contribution before the lead resolves."""
     text = (text or "").strip()
     if not text:
-        raise invalid("text", "请填写协办情况")
+        raise invalid("text", _("请填写协办情况"))
 
     def step(case: Case, roles) -> Step:
         assignment = _own_assignment(case, actor, department_id, role=AssignmentRole.CO)
         if assignment.status != A.SIGNED:
             raise Conflict(
-                "请先签收派单" if assignment.status == A.PENDING else "该派单当前不能反馈", code="not_signed"
+                _("请先签收派单") if assignment.status == A.PENDING else _("该派单当前不能反馈"), code="not_signed"
             )
         assignment.status, assignment.part_text = A.PART_DONE, text
         assignment.part_recorded_at = assignment.finished_at = now()
         assignment.save(update_fields=["status", "part_text", "part_recorded_at", "finished_at"])
         return Step(payload={"department": assignment.department_id})
 
-    case, _ = transition(case_id, actor=actor, action="record_part", step=step, reason=text)
+    case, _result = transition(case_id, actor=actor, action="record_part", step=step, reason=text)
     return case
 
 
 def part_waive(case_id: int, *, actor, assignment_id: int, reason: str) -> Case:
     """免除协办: the chief lets the lead resolve without a co-department's part."""
-    reason = _reason(reason, "免除理由")
+    reason = _reason(reason, _("请填写免除理由"))
 
     def step(case: Case, roles) -> Step:
         assignment = (
@@ -299,12 +302,12 @@ def part_waive(case_id: int, *, actor, assignment_id: int, reason: str) -> Case:
             .first()
         )
         if assignment is None:
-            raise invalid("assignment", "没有可免除的协办派单")
+            raise invalid("assignment", _("没有可免除的协办派单"))
         assignment.status, assignment.finished_at = A.WAIVED, now()
         assignment.save(update_fields=["status", "finished_at"])
         return Step(payload={"department": assignment.department_id})
 
-    case, _ = transition(case_id, actor=actor, action="waive_part", step=step, reason=reason)
+    case, _result = transition(case_id, actor=actor, action="waive_part", step=step, reason=reason)
     return case
 
 
@@ -319,22 +322,23 @@ def case_resolve(
     """办结: the lead logs the resolution, once every co-part is in or waived, and not on hold."""
     text = (text or "").strip()
     if not text:
-        raise invalid("text", "请填写办理结果")
+        raise invalid("text", _("请填写办理结果"))
 
     def step(case: Case, roles) -> Step:
         lead = _own_assignment(case, actor, department_id, role=AssignmentRole.LEAD)
         if lead.status != A.SIGNED:
-            raise Conflict("请先签收派单", code="not_signed")
+            raise Conflict(_("请先签收派单"), code="not_signed")
         if case.held_at is not None:
-            raise Conflict("案件挂账中，请先恢复办理", code="on_hold")
+            raise Conflict(_("案件挂账中，请先恢复办理"), code="on_hold")
         waiting = list(
             Assignment.objects.filter(case=case, role=AssignmentRole.CO, status__in=OPEN_CO).select_related(
                 "department"
             )
         )
         if waiting:
-            names = "、".join(str(a.department) for a in waiting)
-            raise Conflict(f"协办部门尚未反馈：{names}（或由站长免除）", code="parts_missing")
+            names = _("、").join(str(a.department) for a in waiting)
+            message = _("协办部门尚未反馈：%(departments)s（或由站长免除）") % {"departments": names}
+            raise Conflict(message, code="parts_missing")
         moment = now()
         lead.status, lead.finished_at = A.DONE, moment
         lead.save(update_fields=["status", "finished_at"])
@@ -359,16 +363,16 @@ def case_resolve(
             },
         )
 
-    case, _ = transition(case_id, actor=actor, action="resolve", step=step, reason=text)
+    case, _result = transition(case_id, actor=actor, action="resolve", step=step, reason=text)
     return case
 
 
 def _pending(model, case: Case, request_id: int):
     request = model.objects.select_for_update(no_key=True).filter(pk=request_id, case=case).first()
     if request is None:
-        raise invalid("request", "申请不存在")
+        raise invalid("request", _("申请不存在"))
     if request.status != DecisionStatus.PENDING:
-        raise Conflict("该申请已审批", code="already_decided")
+        raise Conflict(_("该申请已审批"), code="already_decided")
     return request
 
 

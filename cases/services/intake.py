@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.access import scope_of
 from cases.deadlines import deadline_fields, due, sla_for
@@ -47,7 +48,7 @@ class PartyInput:
 def next_case_number(station: Workstation, moment: datetime) -> str:
     """ZX-20261128-0007: the station's code, the local date, and that day's sequence."""
     day = timezone.localtime(moment).date()
-    sequence, _ = CaseNumberSequence.objects.get_or_create(station=station, day=day)
+    sequence, _created = CaseNumberSequence.objects.get_or_create(station=station, day=day)
     # The UPDATE takes the row lock; a concurrent report waits and then counts on from ours.
     CaseNumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
     sequence.refresh_from_db(fields=["last"])
@@ -68,11 +69,11 @@ def _check_reporter(actor, station: Workstation, grid: Grid | None) -> None:
         return
     if station.pk in scope.grid_stations:
         if grid is None:
-            raise invalid("grid", "请选择您负责的网格")
+            raise invalid("grid", _("请选择您负责的网格"))
         if grid.pk in scope.grids:
             return
-        raise invalid("grid", "只能上报您负责网格内的事件")
-    raise Forbidden("您无权在该工作站上报事件")
+        raise invalid("grid", _("只能上报您负责网格内的事件"))
+    raise Forbidden(_("您无权在该工作站上报事件"))
 
 
 def case_report(
@@ -98,13 +99,13 @@ def case_report(
     """File a new case in status REPORTED, with its parties and photos, and tell the chiefs."""
     title, description = title.strip(), description.strip()
     if not title:
-        raise invalid("title", "请填写标题")
+        raise invalid("title", _("请填写标题"))
     if not description:
-        raise invalid("description", "请填写情况描述")
+        raise invalid("description", _("请填写情况描述"))
     if grid is not None and grid.station_id != station.pk:
-        raise invalid("grid", "网格不属于该工作站")
+        raise invalid("grid", _("网格不属于该工作站"))
     if (latitude is None) != (longitude is None):
-        raise invalid("latitude", "经纬度须同时填写")
+        raise invalid("latitude", _("经纬度须同时填写"))
     _check_reporter(actor, station, grid)
 
     moment = reported_at or timezone.now()
@@ -149,5 +150,6 @@ def case_report(
             to_status=CaseStatus.REPORTED,
             payload={"source": source, "external_id": external_id} if external_id else {"source": source},
         )
+        # Stored in the language of record (not translated), like every notice.
         notify(chiefs_of(station.pk), kind="reported", title=f"新事件待受理：{case.number} {case.title}", case=case)
     return case

@@ -21,6 +21,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from cases.access import case_roles
 from cases.models import Case, CaseEvent, CaseStatus
@@ -29,7 +31,8 @@ S = CaseStatus
 
 
 class LifecycleError(Exception):
-    """A refused action. ``code`` is machine-readable; ``message`` is for people (Chinese)."""
+    """A refused action. ``code`` is machine-readable; ``message`` is for people, in the active
+    language (raise it with ``gettext``; the msgid is the Chinese text)."""
 
     status_code = 400
     default_code = "invalid"
@@ -63,7 +66,7 @@ def invalid(field_name: str, message: str) -> Invalid:
 
 @dataclass(frozen=True)
 class Rule:
-    label: str
+    label: str  # lazy (msgctxt "action"): translated when a message is formatted with it
     sources: frozenset[str]
     roles: frozenset[str]
     # The status after the action; None keeps it, unless the step chooses one of ``may_choose``.
@@ -82,28 +85,32 @@ OPEN = (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED)
 # station, lead / co for a department holding an active assignment, mediator of an assigned
 # mediation force, reporter (filed it or walks its grid), leader (district), system (tasks).
 TRANSITIONS: dict[str, Rule] = {
-    "accept": rule("受理", [S.REPORTED], ["chief"], S.ACCEPTED),
-    "reject": rule("不予受理", [S.REPORTED], ["chief"], S.REJECTED),
-    "merge": rule("并案", [S.REPORTED, S.ACCEPTED], ["chief"], S.MERGED),
-    "dispatch": rule("分拨", [S.ACCEPTED], ["chief"], S.DISPATCHED),
-    "sign": rule("签收", HANDLING, ["lead", "co"], may_choose=[S.IN_PROGRESS]),  # the lead's signature
-    "request_return": rule("申请退单", HANDLING, ["lead", "co"]),
-    "decide_return": rule("审批退单", HANDLING, ["chief"], may_choose=[S.ACCEPTED]),  # a lead's return approved
-    "request_extension": rule("申请延期", HANDLING, ["lead"]),
-    "decide_extension": rule("审批延期", HANDLING, ["chief"]),
-    "request_hold": rule("申请挂账", [S.IN_PROGRESS], ["lead"]),
-    "decide_hold": rule("审批挂账", [S.IN_PROGRESS], ["chief"]),
-    "resume": rule("恢复办理", [S.IN_PROGRESS], ["chief", "lead"]),
-    "record_part": rule("协办反馈", [S.IN_PROGRESS], ["co"]),
-    "waive_part": rule("免除协办", [S.IN_PROGRESS], ["chief"]),
-    "schedule_mediation": rule("安排联合调处", HANDLING, ["chief", "lead", "mediator"]),
-    "record_mediation": rule("记录调处结果", HANDLING, ["chief", "lead", "mediator"]),
-    "resolve": rule("办结", [S.IN_PROGRESS], ["lead"], S.RESOLVED),
-    "feedback": rule("反馈评价", [S.RESOLVED], ["reporter", "chief"], may_choose=[S.CLOSED, S.IN_PROGRESS]),
-    "close": rule("结案", [S.RESOLVED], ["chief"], S.CLOSED),
-    "close_default": rule("逾期默认满意结案", [S.RESOLVED], ["system"], S.CLOSED),
-    "supervise": rule("挂牌督办", OPEN, ["chief", "leader"]),
-    "respond_supervision": rule("督办回复", OPEN, ["lead", "co"]),
+    "accept": rule(pgettext_lazy("action", "受理"), [S.REPORTED], ["chief"], S.ACCEPTED),
+    "reject": rule(pgettext_lazy("action", "不予受理"), [S.REPORTED], ["chief"], S.REJECTED),
+    "merge": rule(pgettext_lazy("action", "并案"), [S.REPORTED, S.ACCEPTED], ["chief"], S.MERGED),
+    "dispatch": rule(pgettext_lazy("action", "分拨"), [S.ACCEPTED], ["chief"], S.DISPATCHED),
+    # the lead's signature puts the case in progress
+    "sign": rule(pgettext_lazy("action", "签收"), HANDLING, ["lead", "co"], may_choose=[S.IN_PROGRESS]),
+    "request_return": rule(pgettext_lazy("action", "申请退单"), HANDLING, ["lead", "co"]),
+    # a lead's return approved sends the case back to accepted
+    "decide_return": rule(pgettext_lazy("action", "审批退单"), HANDLING, ["chief"], may_choose=[S.ACCEPTED]),
+    "request_extension": rule(pgettext_lazy("action", "申请延期"), HANDLING, ["lead"]),
+    "decide_extension": rule(pgettext_lazy("action", "审批延期"), HANDLING, ["chief"]),
+    "request_hold": rule(pgettext_lazy("action", "申请挂账"), [S.IN_PROGRESS], ["lead"]),
+    "decide_hold": rule(pgettext_lazy("action", "审批挂账"), [S.IN_PROGRESS], ["chief"]),
+    "resume": rule(pgettext_lazy("action", "恢复办理"), [S.IN_PROGRESS], ["chief", "lead"]),
+    "record_part": rule(pgettext_lazy("action", "协办反馈"), [S.IN_PROGRESS], ["co"]),
+    "waive_part": rule(pgettext_lazy("action", "免除协办"), [S.IN_PROGRESS], ["chief"]),
+    "schedule_mediation": rule(pgettext_lazy("action", "安排联合调处"), HANDLING, ["chief", "lead", "mediator"]),
+    "record_mediation": rule(pgettext_lazy("action", "记录调处结果"), HANDLING, ["chief", "lead", "mediator"]),
+    "resolve": rule(pgettext_lazy("action", "办结"), [S.IN_PROGRESS], ["lead"], S.RESOLVED),
+    "feedback": rule(
+        pgettext_lazy("action", "反馈评价"), [S.RESOLVED], ["reporter", "chief"], may_choose=[S.CLOSED, S.IN_PROGRESS]
+    ),
+    "close": rule(pgettext_lazy("action", "结案"), [S.RESOLVED], ["chief"], S.CLOSED),
+    "close_default": rule(pgettext_lazy("action", "逾期默认满意结案"), [S.RESOLVED], ["system"], S.CLOSED),
+    "supervise": rule(pgettext_lazy("action", "挂牌督办"), OPEN, ["chief", "leader"]),
+    "respond_supervision": rule(pgettext_lazy("action", "督办回复"), OPEN, ["lead", "co"]),
 }
 
 
@@ -136,16 +143,20 @@ def transition(
         try:
             case = Case.objects.select_for_update(no_key=True).get(pk=case_id)
         except Case.DoesNotExist:
-            raise Conflict("案件不存在", code="not_found") from None
+            raise Conflict(_("案件不存在"), code="not_found") from None
         if expected_status and case.status != expected_status:
-            raise Conflict(f"案件状态已变为「{case.get_status_display()}」，请刷新后重试", code="stale")
+            raise Conflict(
+                _("案件状态已变为「%(status)s」，请刷新后重试") % {"status": case.get_status_display()}, code="stale"
+            )
         if case.status not in rule_.sources:
             raise Conflict(
-                f"案件当前状态为「{case.get_status_display()}」，不能{rule_.label}", code="illegal_transition"
+                _("案件当前状态为「%(status)s」，不能%(action)s")
+                % {"status": case.get_status_display(), "action": rule_.label},
+                code="illegal_transition",
             )
         roles = {"system"} if actor is None else case_roles(actor, case)
         if not roles & rule_.roles:
-            raise Forbidden(f"您无权对该案件执行「{rule_.label}」", code="forbidden")
+            raise Forbidden(_("您无权对该案件执行「%(action)s」") % {"action": rule_.label}, code="forbidden")
 
         from_status = case.status
         outcome = step(case, roles)

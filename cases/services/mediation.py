@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import (
     INACTIVE_ASSIGNMENT_STATUSES,
@@ -41,21 +42,21 @@ def mediation_schedule(
     officers and the departments' handlers are told the time and place."""
     place = (place or "").strip()
     if not place:
-        raise invalid("place", "请填写调处地点")
+        raise invalid("place", _("请填写调处地点"))
     if scheduled_at <= now():
-        raise invalid("scheduled_at", "调处时间须晚于当前时间")
+        raise invalid("scheduled_at", _("调处时间须晚于当前时间"))
     participants = list(participants)
     for p in participants:
         if p.role not in Role.values:
-            raise invalid("participants", f"参与人身份无效：{p.role}")
+            raise invalid("participants", _("参与人身份无效：%(role)s") % {"role": p.role})
         if p.role == Role.DEPARTMENT and not p.department_id:
-            raise invalid("participants", "部门代表须指定部门")
+            raise invalid("participants", _("部门代表须指定部门"))
         if p.role != Role.DEPARTMENT and not p.name.strip():
-            raise invalid("participants", "请填写参与人姓名")
+            raise invalid("participants", _("请填写参与人姓名"))
 
     def step(case: Case, roles) -> Step:
         if case.mediations.filter(status=MediationSession.Status.SCHEDULED).exists():
-            raise Conflict("上一轮调处尚未记录结果", code="round_open")
+            raise Conflict(_("上一轮调处尚未记录结果"), code="round_open")
         last = case.mediations.aggregate(n=Max("round_no"))["n"] or 0
         session = MediationSession.objects.create(
             case=case, round_no=last + 1, scheduled_at=scheduled_at, place=place, created_by=actor
@@ -77,6 +78,7 @@ def mediation_schedule(
         summonses = list(case.summonses.exclude(status=Summons.Status.CANCELLED).select_related("liaison_officer"))
         Summons.objects.filter(pk__in=[s.pk for s in summonses]).update(session=session)
         body = f"第{session.round_no}轮联合调处：{timezone.localtime(scheduled_at):%Y-%m-%d %H:%M}，{place}"
+        # Stored in the language of record (not translated), like every notice.
         notify(
             [s.liaison_officer for s in summonses] + handlers_of(case.station_id, assigned),
             kind="mediation_scheduled",
@@ -89,7 +91,7 @@ def mediation_schedule(
             result=session,
         )
 
-    _, session = transition(case_id, actor=actor, action="schedule_mediation", step=step)
+    _case, session = transition(case_id, actor=actor, action="schedule_mediation", step=step)
     return session
 
 
@@ -107,18 +109,18 @@ def mediation_record(
     agreement, or continue with another round."""
     minutes, agreement = (minutes or "").strip(), (agreement or "").strip()
     if outcome not in MediationOutcome.values:
-        raise invalid("outcome", "请选择调处结果")
+        raise invalid("outcome", _("请选择调处结果"))
     if not minutes:
-        raise invalid("minutes", "请填写调处笔录")
+        raise invalid("minutes", _("请填写调处笔录"))
     if outcome == MediationOutcome.AGREEMENT and not agreement:
-        raise invalid("agreement", "达成协议时请填写协议内容")
+        raise invalid("agreement", _("达成协议时请填写协议内容"))
 
     def step(case: Case, roles) -> Step:
         session = MediationSession.objects.select_for_update(no_key=True).filter(pk=session_id, case=case).first()
         if session is None:
-            raise invalid("session", "调处不存在")
+            raise invalid("session", _("调处不存在"))
         if session.status != MediationSession.Status.SCHEDULED:
-            raise Conflict("该轮调处已记录结果", code="already_recorded")
+            raise Conflict(_("该轮调处已记录结果"), code="already_recorded")
         session.status = MediationSession.Status.HELD
         session.minutes, session.outcome, session.agreement, session.held_at = minutes, outcome, agreement, now()
         session.save(update_fields=["status", "minutes", "outcome", "agreement", "held_at"])
@@ -128,5 +130,5 @@ def mediation_record(
             session.participants.filter(pk__in=list(attended_ids)).update(attended=True)
         return Step(payload={"session": session.pk, "round": session.round_no, "outcome": outcome}, result=session)
 
-    _, session = transition(case_id, actor=actor, action="record_mediation", step=step, reason=minutes)
+    _case, session = transition(case_id, actor=actor, action="record_mediation", step=step, reason=minutes)
     return session

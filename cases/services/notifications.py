@@ -53,6 +53,7 @@ def sms_gateway() -> SmsGateway:
     return _gateway(settings.SMS_GATEWAY)
 
 
+# Sent in the language of record, like the stored title and body they carry.
 def send_email(notification: Notification) -> None:
     send_mail(
         subject=f"[联动工作站] {notification.title}",

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from cases.access import department_ids_for
 from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Case, Supervision
 from cases.selectors import handlers_of
 from cases.services.effects import notify
 from cases.services.lifecycle import Conflict, Step, invalid, now, transition
 
+# Notification titles and bodies are stored in the language of record: they are not translated.
+
 
 def case_supervise(case_id: int, *, actor, message: str) -> Supervision:
     message = (message or "").strip()
     if not message:
-        raise invalid("message", "请填写督办内容")
+        raise invalid("message", _("请填写督办内容"))
 
     def step(case: Case, roles) -> Step:
         supervision = Supervision.objects.create(
@@ -30,14 +34,14 @@ def case_supervise(case_id: int, *, actor, message: str) -> Supervision:
         )
         return Step(payload={"supervision": supervision.pk}, result=supervision)
 
-    _, supervision = transition(case_id, actor=actor, action="supervise", step=step, reason=message)
+    _case, supervision = transition(case_id, actor=actor, action="supervise", step=step, reason=message)
     return supervision
 
 
 def supervision_respond(case_id: int, *, actor, supervision_id: int, response: str) -> Supervision:
     response = (response or "").strip()
     if not response:
-        raise invalid("response", "请填写督办回复")
+        raise invalid("response", _("请填写督办回复"))
 
     def step(case: Case, roles) -> Step:
         supervision = (
@@ -46,11 +50,11 @@ def supervision_respond(case_id: int, *, actor, supervision_id: int, response: s
             .first()
         )
         if supervision is None:
-            raise invalid("supervision", "督办不存在")
+            raise invalid("supervision", _("督办不存在"))
         if supervision.responded_at:
-            raise Conflict("该督办已回复", code="already_responded")
+            raise Conflict(_("该督办已回复"), code="already_responded")
         if not department_ids_for(actor, case.station_id):
-            raise invalid("supervision", "只有承办部门可以回复")
+            raise invalid("supervision", _("只有承办部门可以回复"))
         supervision.response, supervision.responded_by, supervision.responded_at = response, actor, now()
         supervision.save(update_fields=["response", "responded_by", "responded_at"])
         notify(
@@ -62,5 +66,5 @@ def supervision_respond(case_id: int, *, actor, supervision_id: int, response: s
         )
         return Step(payload={"supervision": supervision.pk}, result=supervision)
 
-    _, supervision = transition(case_id, actor=actor, action="respond_supervision", step=step, reason=response)
+    _case, supervision = transition(case_id, actor=actor, action="respond_supervision", step=step, reason=response)
     return supervision

@@ -244,6 +244,7 @@ def sweep_deliveries(now: datetime | None = None) -> int:
        running at the same time is still sent once.
     """
     now = now or timezone.now()
+    # last_error is stored text in the language of record.
     NotificationDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER).update(
         status=Status.FAILED, last_error="发送中断（超时未完成），将重试"
     )
