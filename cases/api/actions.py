@@ -258,5 +258,3 @@ ACTIONS: list[CaseAction] = [
         output=out.MediationSessionSerializer,
     ),
 ]
-
-ACTIONS_BY_PATH = {a.path: a for a in ACTIONS}

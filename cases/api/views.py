@@ -175,8 +175,7 @@ class DispatchPlanView(APIView):
         case = access_case(request.user, pk)
         query = _valid(inputs.PlanQuerySerializer, request.query_params)
         plan = dispatch_plan_for(case, now=timezone.now(), chief_lead_id=query.get("lead"))
-        visible = set(visible_cases(request.user).filter(station_id=case.station_id).values_list("pk", flat=True))
-        duplicates = [d for d in duplicate_candidates(case) if d.case.pk in visible]
+        duplicates = duplicate_candidates(case, among=visible_cases(request.user))
         department_ids = {i for i in (plan.lead_id, *plan.co_ids) if i}
         context = {
             "departments": Department.objects.in_bulk(department_ids),

@@ -26,6 +26,7 @@ from cases.models import (
     DecisionStatus,
     Extension,
     Hold,
+    Ladder,
     ReturnRequest,
 )
 from cases.selectors import chiefs_of
@@ -345,7 +346,7 @@ def case_resolve(
         attachments = attach_files(case, files, purpose=AttachmentPurpose.EVIDENCE, actor=actor)
         case.resolved_at = moment
         case.feedback_due_at = due(moment, sla_for(case.category, case.urgency).feedback)
-        case.ladder = "none"
+        case.ladder = Ladder.NONE
         agreement = case.mediations.filter(outcome="agreement").order_by("-round_no").first()
         notify(
             [case.reporter],

@@ -53,6 +53,13 @@ class Forbidden(LifecycleError):
     default_code = "forbidden"
 
 
+class NotFound(LifecycleError):
+    """The case is gone (or never was): the same answer as one out of the user's scope."""
+
+    status_code = 404
+    default_code = "not_found"
+
+
 class Conflict(LifecycleError):
     """The case is not (or no longer) in a state the action starts from."""
 
@@ -143,7 +150,7 @@ def transition(
         try:
             case = Case.objects.select_for_update(no_key=True).get(pk=case_id)
         except Case.DoesNotExist:
-            raise Conflict(_("案件不存在"), code="not_found") from None
+            raise NotFound(_("案件不存在"), code="not_found") from None
         if expected_status and case.status != expected_status:
             raise Conflict(
                 _("案件状态已变为「%(status)s」，请刷新后重试") % {"status": case.get_status_display()}, code="stale"
