@@ -139,6 +139,17 @@ def case_roles(user, case: Case) -> set[str]:
     return roles
 
 
+# Who reads parties' phones and ID numbers in full: the station's chief, the departments working
+# on the case, and whoever filed it. Everyone else (leaders, other grid workers) sees them masked.
+FULL_PERSONAL_DATA_ROLES = frozenset({"chief", "lead", "co"})
+
+
+def sees_personal_data(user, case: Case, roles: set[str] | None = None) -> bool:
+    """Whether pages, API and exports may show this case's personal data unmasked."""
+    roles = case_roles(user, case) if roles is None else roles
+    return bool(roles & FULL_PERSONAL_DATA_ROLES) or case.reporter_id == user.pk
+
+
 def department_ids_for(user, station_id: int) -> set[int]:
     """The departments a user acts for at one station."""
     return {d for s, d in scope_of(user).departments if s == station_id}

@@ -1,7 +1,7 @@
 """What the API returns. Read-only serializers; input serializers live in ``cases.api.inputs``.
 
 Personal data (parties' phone and ID number, the source contact's phone) is masked with
-``cases.masking`` unless the serializer context says ``full_pii`` (see ``cases.api.views.pii_in_full``).
+``cases.masking`` unless the serializer context says ``full_pii`` (see ``cases.access.sees_personal_data``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.access import access_case, case_roles, visible_cases
+from cases.access import access_case, case_roles, sees_personal_data, visible_cases
 from cases.api import filters, inputs
 from cases.api import serializers as out
 from cases.api.actions import ACTIONS, CaseAction
@@ -45,20 +45,10 @@ from cases.services.intake import PartyInput, case_report
 from cases.services.lifecycle import TRANSITIONS
 from workstation.models import Department, Grid, Membership, StationDepartment, Workstation
 
-FULL_PII_ROLES = {"chief", "lead", "co"}
-
-
-def pii_in_full(user, case: Case, roles: set[str]) -> bool:
-    return bool(roles & FULL_PII_ROLES) or case.reporter_id == user.pk
-
 
 def available_actions(case: Case, roles: set[str]) -> list[str]:
     """The actions the transition table lets these roles try in the case's current status."""
-    return [
-        a.path
-        for a in ACTIONS
-        if case.status in TRANSITIONS[a.transition].sources and roles & TRANSITIONS[a.transition].roles
-    ]
+    return [a.path for a in ACTIONS if TRANSITIONS[a.transition].allows(case.status, roles)]
 
 
 CASE_ROW = ("station", "grid", "category", "lead_department")
@@ -88,7 +78,7 @@ def case_detail_data(user, case_id: int, *, gated: bool = True) -> dict:
         setattr(case, attribute, list(rows.order_by("requested_at", "pk")))
     case.api_roles = sorted(roles)
     case.api_actions = available_actions(case, roles)
-    context = {"full_pii": pii_in_full(user, case, roles)}
+    context = {"full_pii": sees_personal_data(user, case, roles)}
     return out.CaseDetailSerializer(case, context=context).data
 
 

@@ -80,6 +80,10 @@ class Rule:
     target: str | None = None
     may_choose: frozenset[str] = frozenset()
 
+    def allows(self, status: str, roles: set[str]) -> bool:
+        """Whether someone holding ``roles`` may try this action in ``status``."""
+        return status in self.sources and bool(roles & self.roles)
+
 
 def rule(label: str, sources, roles, target: str | None = None, *, may_choose=()) -> Rule:
     return Rule(label, frozenset(sources), frozenset(roles), target, frozenset(may_choose))
