@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +12,5 @@ urlpatterns = [
     path("api/", include("cases.api.urls")),
     path("", include("cases.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in DEBUG: they are case files with
+# personal data, downloaded only through the gated API (AttachmentDownloadView).
