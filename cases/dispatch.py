@@ -249,10 +249,13 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
        the owner, no co-departments.
     3. `joint` when ANY of: the category is `blurred`; the title or description matches
        categories of other owners; a party's text matches categories of other owners; urgency
-       is `major` (each trigger gives its own reason). Lead = the category's owner; co = the
-       category's co-departments, then the other owners from the text (best match first), then
-       those from the parties (in party order), deduplicated and never the lead. A joint
-       mediation session is proposed.
+       is `major`. Every matching keyword rule counts, not only the best: each other category
+       matched, owned by someone else, gives its own reason line (with the words matched in the
+       title or description; a party's words are personal data and are not quoted), even when
+       two of them share an owner. Lead = the category's owner; co = the category's
+       co-departments, then the other owners from the text (best match first), then those from
+       the parties (in party order), deduplicated and never the lead. A joint mediation session
+       is proposed.
        In either mode, with no owner the lead is `chief_lead_id`; failing that, `needs_chief`.
     4. Every chosen department (lead, then co) that is `liaison` at this station gets a summons
        to its liaison officer (None, with a warning, if it has none). A department not on the
@@ -303,28 +306,27 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
     owner_id = category.owner_id if category else None
 
     # 3. Joint triggers (checked before rule 2, which applies only when none fires).
-    def other_owners(texts: Iterable[str]) -> list[tuple[int, int]]:
-        """(owner, category) pairs for matched categories owned by someone else, first match wins."""
-        pairs: dict[int, int] = {}
+    def other_matters(texts: Iterable[str], named: set[int]) -> list[tuple[int, _Score]]:
+        """(owner, match) for each category matched in `texts` that someone else owns, best
+        match first, each category once and none already in `named`."""
+        matters: dict[int, tuple[int, _Score]] = {}
         for text in texts:
             for score in _score(text, facts.keywords, category_ids):
                 other = categories[score.category_id].owner_id
-                if other is not None and other != owner_id:
-                    pairs.setdefault(other, score.category_id)
-        return list(pairs.items())
-
-    def listing(pairs: list[tuple[int, int]]) -> str:
-        return "、".join(f"{cat(c)}（主责{dept(o)}）" for o, c in pairs)
+                if other is not None and other != owner_id and score.category_id not in named:
+                    matters.setdefault(score.category_id, (other, score))
+        return list(matters.values())
 
     triggers: list[str] = []
     if category is not None and category.clarity == BLURRED:
         triggers.append(f"类别{cat(category.id)}权责边界模糊，联合管。")
-    text_owners = other_owners([case_text])
-    if text_owners:
-        triggers.append(f"情况描述还涉及{listing(text_owners)}，跨部门联合管。")
-    party_owners = other_owners(party_texts)
-    if party_owners:
-        triggers.append(f"当事人信息涉及{listing(party_owners)}，跨部门联合管。")
+    text_matters = other_matters([case_text], set())
+    for other, score in text_matters:
+        words = "".join(f"「{k}」" for k in score.matched)
+        triggers.append(f"情况描述还涉及{cat(score.category_id)}（主责{dept(other)}）：关键词{words}，跨部门联合管。")
+    party_matters = other_matters(party_texts, {score.category_id for _, score in text_matters})
+    for other, score in party_matters:
+        triggers.append(f"当事人信息涉及{cat(score.category_id)}（主责{dept(other)}），跨部门联合管。")
     if facts.urgency == MAJOR:
         triggers.append("紧急程度为重大，联合管。")
     reasons.extend(triggers)
@@ -340,8 +342,8 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
     if joint:
         candidates = [
             *(category.co_department_ids if category else ()),
-            *(o for o, _ in text_owners),
-            *(o for o, _ in party_owners),
+            *(other for other, _ in text_matters),
+            *(other for other, _ in party_matters),
         ]
         co_ids = tuple(d for d in dict.fromkeys(candidates) if d != lead_id)
         lead = dept(lead_id) if lead_id is not None else "待站长指定的部门"

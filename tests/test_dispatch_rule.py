@@ -36,8 +36,8 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 # Departments: the 4 stationed every day, then X departments with liaison officers.
 POLICE, ENFORCEMENT, MARKET, MEDIATION = 1, 2, 3, 4
-HRSS, CONSTRUCTION, EMERGENCY, SOCIAL = 5, 6, 7, 8
-HRSS_OFFICER, CONSTRUCTION_OFFICER = 501, 601
+HRSS, CONSTRUCTION, EMERGENCY, SOCIAL, ECOLOGY = 5, 6, 7, 8, 9
+HRSS_OFFICER, CONSTRUCTION_OFFICER, ECOLOGY_OFFICER = 501, 601, 901
 
 DEPARTMENTS = (
     DepartmentFacts(POLICE, "公安分局"),
@@ -48,6 +48,7 @@ DEPARTMENTS = (
     DepartmentFacts(CONSTRUCTION, "建设交通局"),
     DepartmentFacts(EMERGENCY, "应急管理局"),
     DepartmentFacts(SOCIAL, "社会发展局"),
+    DepartmentFacts(ECOLOGY, "生态环境分局"),
 )
 ROSTER = (  # 社会发展局 is not on this station's roster at all.
     PresenceFacts(POLICE, STATIONED),
@@ -57,9 +58,11 @@ ROSTER = (  # 社会发展局 is not on this station's roster at all.
     PresenceFacts(HRSS, LIAISON, HRSS_OFFICER),
     PresenceFacts(CONSTRUCTION, LIAISON, CONSTRUCTION_OFFICER),
     PresenceFacts(EMERGENCY, LIAISON, None),
+    PresenceFacts(ECOLOGY, LIAISON, ECOLOGY_OFFICER),
 )
 
 NEIGHBOURS, STREET, FOOD, WAGES, BUILDING, FIRE, ORDER, ELDERLY, TRAFFIC, RENTAL, SHOP_NOISE, OTHER = range(10, 22)
+POLLUTION, ILLEGAL_BUILDING = 22, 23
 CATEGORIES = (
     CategoryFacts(NEIGHBOURS, "邻里纠纷", MEDIATION, BLURRED, (ENFORCEMENT, POLICE), 15),
     CategoryFacts(STREET, "占道经营", ENFORCEMENT, CLEAR, (), 5),
@@ -74,6 +77,8 @@ CATEGORIES = (
     # Misconfigured on purpose: the owner is listed as a co-department and police twice.
     CategoryFacts(SHOP_NOISE, "商户经营噪音", ENFORCEMENT, BLURRED, (POLICE, ENFORCEMENT, MARKET, POLICE), 5),
     CategoryFacts(OTHER, "其他", None, CLEAR, (), 5),
+    CategoryFacts(POLLUTION, "环境污染", ECOLOGY, BLURRED, (ENFORCEMENT,), 5),
+    CategoryFacts(ILLEGAL_BUILDING, "违章搭建", ENFORCEMENT, CLEAR, (), 15),
 )
 KEYWORDS = (
     KeywordFacts("空调外机", NEIGHBOURS, 3),
@@ -101,6 +106,9 @@ KEYWORDS = (
     KeywordFacts("群租", RENTAL, 3),
     KeywordFacts("音响", SHOP_NOISE, 2),
     KeywordFacts("商铺", SHOP_NOISE, 1),
+    KeywordFacts("油烟", POLLUTION, 3),
+    KeywordFacts("违章搭建", ILLEGAL_BUILDING, 3),
+    KeywordFacts("搭建", ILLEGAL_BUILDING, 1),
     KeywordFacts("违建", 99, 3),  # points at a category that is not active: ignored
 )
 NORMAL_SLA = SlaFacts(sign_amount=1, sign_unit=WORK_DAYS, handle_amount=None, handle_unit=WORK_DAYS)
@@ -156,6 +164,11 @@ def expect(mode, category, lead, *, co=(), summons=(), suggested=None, needs_chi
         "needs_chief": needs_chief,
     }
 
+
+RESTAURANT = {
+    "title": "底商餐馆油烟直排",
+    "description": "紫金凰小区底商餐馆油烟直排，还在后院违章搭建了彩钢棚",
+}
 
 ZIJINHUANG = {
     "title": "空调外机噪音滴水扰民",
@@ -287,6 +300,40 @@ SCENARIOS = [
         id="reporter-choice-kept-other-owner-joins",
     ),
     pytest.param(
+        RESTAURANT,
+        expect(
+            JOINT,
+            ILLEGAL_BUILDING,
+            ENFORCEMENT,
+            co=(ECOLOGY,),
+            summons=((ECOLOGY, ECOLOGY_OFFICER),),
+            suggested=(ILLEGAL_BUILDING, True),
+        ),
+        (
+            "根据关键词「违章搭建」「搭建」建议类别「违章搭建」",
+            "情况描述还涉及「环境污染」（主责「生态环境分局」）：关键词「油烟」，跨部门联合管。",
+        ),
+        id="fumes-and-illegal-extension-best-match-leads-other-owner-joins",
+    ),
+    pytest.param(
+        {**RESTAURANT, "category_id": POLLUTION},
+        expect(JOINT, POLLUTION, ECOLOGY, co=(ENFORCEMENT,), summons=((ECOLOGY, ECOLOGY_OFFICER),)),
+        (
+            "上报人选定类别「环境污染」。",
+            "情况描述还涉及「违章搭建」（主责「综合行政执法局」）：关键词「违章搭建」「搭建」，跨部门联合管。",
+        ),
+        id="chosen-category-keeps-the-other-matter-its-owner-already-co",
+    ),
+    pytest.param(
+        {"title": "饭店拖欠工资", "description": "饭店门口占道经营，后院违章搭建，还拖欠服务员工资"},
+        expect(JOINT, WAGES, HRSS, co=(ENFORCEMENT,), summons=((HRSS, HRSS_OFFICER),), suggested=(WAGES, True)),
+        (
+            "情况描述还涉及「违章搭建」（主责「综合行政执法局」）：关键词「违章搭建」「搭建」，跨部门联合管。",
+            "情况描述还涉及「占道经营」（主责「综合行政执法局」）：关键词「占道」，跨部门联合管。",
+        ),
+        id="two-other-matters-of-one-owner-each-named-owner-added-once",
+    ),
+    pytest.param(
         {
             "category_id": WAGES,
             "title": "农民工讨要工资",
@@ -374,6 +421,29 @@ def test_reasons_are_chinese_and_name_the_category(changes, expected, reason_par
     if p.category_id is not None:
         name = next(c.name for c in CATEGORIES if c.id == p.category_id)
         assert any(f"「{name}」" in line for line in p.reasons)
+
+
+def test_each_other_matter_has_its_own_reason_line_best_match_first():
+    p = plan(title="饭店拖欠工资", description="饭店门口占道经营，后院违章搭建，还拖欠服务员工资")
+
+    assert [line for line in p.reasons if "还涉及" in line] == [
+        "情况描述还涉及「违章搭建」（主责「综合行政执法局」）：关键词「违章搭建」「搭建」，跨部门联合管。",
+        "情况描述还涉及「占道经营」（主责「综合行政执法局」）：关键词「占道」，跨部门联合管。",
+    ]
+
+
+def test_a_matter_named_in_the_text_is_not_repeated_for_a_party():
+    p = plan(
+        category_id=WAGES,
+        title="工地拖欠工资",
+        description="",
+        parties=(PartyFacts("浙江某某建设有限公司", "浙江某某建设有限公司", "紫金凰小区工地总包单位"),),
+    )
+
+    assert [line for line in p.reasons if "涉及" in line] == [
+        "情况描述还涉及「建筑施工」（主责「建设交通局」）：关键词「工地」，跨部门联合管。"
+    ]
+    assert p.co_ids == (CONSTRUCTION,)
 
 
 def test_party_names_never_appear_in_reasons():

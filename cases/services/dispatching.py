@@ -126,8 +126,9 @@ def case_dispatch(
             case.category = category
         plan = dispatch_plan_for(case, now=moment, chief_lead_id=override.lead_id)
         if case.category_id is None and plan.suggestion is not None:
+            # The plan was made for the suggested category: keep it, so that the stored reasons
+            # say the keywords chose it (planning again would credit the reporter).
             case.category_id = plan.suggestion.category_id
-            plan = dispatch_plan_for(case, now=moment, chief_lead_id=override.lead_id)
         if case.category_id is None:
             raise invalid("category", _("无法自动判断事项类别，请选择类别"))
 
