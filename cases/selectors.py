@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connections
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.utils.translation import gettext as _
 
 from cases import dispatch
+from cases.access import sees_personal_data, visible_cases
 from cases.deadlines import sla_rule_for, sla_rules_for
 from cases.models import Case, CaseStatus, Category, KeywordRule
 from workstation.models import Department, Membership, Role, StationDepartment
@@ -90,10 +95,60 @@ def dispatch_plan_for(case: Case, *, now: datetime, chief_lead_id: int | None = 
 class DuplicateSuggestion:
     case: Case
     reasons: tuple[str, ...]
+    score: float  # 0..1: the strongest of the rules that found it
 
 
 DUPLICATE_WINDOW = timedelta(days=7)
 DUPLICATE_DISTANCE_M = 200
+# Text similarity (pg_trgm's measure) from which two reports read as one matter. Chinese has no
+# spaces, so pg_trgm compares character trigrams of each clause. Measured on the demo station:
+# the same report filed twice scores 1.0, the same description under a new title 0.77, the
+# same matter in other words 0.12–0.28, unrelated reports in one community at most 0.09. 0.3 is
+# also pg_trgm's default threshold for the index-backed `%` operator; a lower value here would
+# need `pg_trgm.similarity_threshold` lowered too.
+DUPLICATE_SIMILARITY = 0.3
+# On SQLite (the demo) the text is compared in Python with at most this many recent reports.
+DUPLICATE_TEXT_SCAN = 500
+# A shared phone in the same category is strong evidence; nearness alone is weak (a building
+# has many matters), worth at most this much, falling to nothing at DUPLICATE_DISTANCE_M.
+PHONE_SCORE = 0.9
+NEARBY_SCORE = 0.5
+
+# A report's text as cases/migrations/0005_case_text_trigram.py indexes it (the same expression,
+# or PostgreSQL will not use the index).
+CASE_TEXT = Func(
+    F("title"), Value(" "), F("description"), template="(%(expressions)s)", arg_joiner=" || ", output_field=TextField()
+)
+
+
+def _trigrams(text: str) -> set[str]:
+    grams: set[str] = set()
+    for word in re.findall(r"[^\W_]+", text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def text_similarity(a: str, b: str) -> float:
+    """pg_trgm's ``similarity()`` in Python: shared trigrams over all trigrams of both texts.
+
+    As pg_trgm does, a word is a run of letters or digits (a Chinese clause is one word), lower
+    case, padded with two spaces in front and one behind.
+    """
+    first, second = _trigrams(a), _trigrams(b)
+    union = len(first | second)
+    return len(first & second) / union if union else 0.0
+
+
+def _similar_texts(case: Case, base: QuerySet[Case]) -> list[tuple[Case, float]]:
+    text = f"{case.title} {case.description}"
+    if connections[base.db].vendor == "postgresql":
+        # `%` finds candidates through the trigram index; the threshold then applies exactly.
+        similar = base.filter(TrigramSimilar(CASE_TEXT, text)).annotate(similarity=TrigramSimilarity(CASE_TEXT, text))
+        return [(c, c.similarity) for c in similar.filter(similarity__gte=DUPLICATE_SIMILARITY)]
+    recent = base.order_by("-reported_at")[:DUPLICATE_TEXT_SCAN]
+    scored = [(c, text_similarity(text, f"{c.title} {c.description}")) for c in recent]
+    return [(c, score) for c, score in scored if score >= DUPLICATE_SIMILARITY]
 
 
 def distance_m(lat1, lon1, lat2, lon2) -> float:
@@ -104,31 +159,39 @@ def distance_m(lat1, lon1, lat2, lon2) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
-def duplicate_candidates(case: Case, *, among: QuerySet[Case] | None = None) -> list[DuplicateSuggestion]:
-    """Possible duplicates, shown to the chief with why; merging is a person's decision.
+def duplicate_candidates(case: Case, *, viewer=None) -> list[DuplicateSuggestion]:
+    """Possible duplicates, each with why and a score; merging is a person's decision.
 
     Same station, reported within 7 days either side, not already merged or rejected, and
-    - the same category with a party phone in common, or
-    - both located, within 200 m of each other.
-    ``among`` limits the search to the cases a viewer may see (e.g. ``visible_cases(user)``).
+    1. the same category with a party phone in common (score PHONE_SCORE), or
+    2. both located, within 200 m of each other (up to NEARBY_SCORE, less the farther), or
+    3. title and description alike (their trigram similarity, from DUPLICATE_SIMILARITY).
+    Best score first, then the nearest in time (then the older case: the same facts, the same list).
+    With a ``viewer``, only the cases they may see are searched, and rule 1 rests on personal
+    data: it counts only where they see the parties of both cases unmasked (DESIGN §9).
+    Otherwise a viewer could file reports with guessed phones until "the same phone" showed.
     """
     window = Q(
         reported_at__gte=case.reported_at - DUPLICATE_WINDOW, reported_at__lte=case.reported_at + DUPLICATE_WINDOW
     )
     base = (
-        (among if among is not None else Case.objects.all())
+        (visible_cases(viewer) if viewer is not None else Case.objects.all())
         .filter(window, station_id=case.station_id)
         .exclude(pk=case.pk)
         .exclude(status__in=[CaseStatus.MERGED, CaseStatus.REJECTED])
     )
-    reasons: dict[int, list[str]] = {}
     found: dict[int, Case] = {}
+    reasons: dict[int, list[tuple[str, float]]] = {}
+
+    def suggest(other: Case, reason: str, score: float) -> None:
+        found.setdefault(other.pk, other)
+        reasons.setdefault(other.pk, []).append((reason, score))
 
     phones = {p.phone for p in case.parties.all() if p.phone}
-    if case.category_id and phones:
+    if case.category_id and phones and (viewer is None or sees_personal_data(viewer, case)):
         for other in base.filter(category_id=case.category_id, parties__phone__in=phones).distinct():
-            found[other.pk] = other
-            reasons.setdefault(other.pk, []).append(_("同一类别，且当事人联系电话相同"))
+            if viewer is None or sees_personal_data(viewer, other):
+                suggest(other, _("同一类别，且当事人联系电话相同"), PHONE_SCORE)
 
     if case.latitude is not None and case.longitude is not None:
         # A bounding box in SQL first (about 0.002° ≈ 220 m of latitude), then the exact distance.
@@ -141,10 +204,25 @@ def duplicate_candidates(case: Case, *, among: QuerySet[Case] | None = None) -> 
         for other in nearby:
             metres = distance_m(case.latitude, case.longitude, other.latitude, other.longitude)
             if metres <= DUPLICATE_DISTANCE_M:
-                found[other.pk] = other
-                reasons.setdefault(other.pk, []).append(_("位置相距约 %(metres)s 米") % {"metres": round(metres)})
-    ordered = sorted(found.values(), key=lambda c: abs((c.reported_at - case.reported_at).total_seconds()))
-    return [DuplicateSuggestion(case=c, reasons=tuple(reasons[c.pk])) for c in ordered]
+                reason = _("位置相距约 %(metres)s 米") % {"metres": round(metres)}
+                suggest(other, reason, NEARBY_SCORE * (1 - metres / DUPLICATE_DISTANCE_M))
+
+    for other, similarity in _similar_texts(case, base):
+        suggest(
+            other, _("标题和情况描述相似（相似度 %(percent)s%%）") % {"percent": round(similarity * 100)}, similarity
+        )
+
+    suggestions = [
+        DuplicateSuggestion(
+            case=other,
+            reasons=tuple(reason for reason, _score in reasons[pk]),
+            score=round(max(score for _reason, score in reasons[pk]), 3),
+        )
+        for pk, other in found.items()
+    ]
+    return sorted(
+        suggestions, key=lambda s: (-s.score, abs((s.case.reported_at - case.reported_at).total_seconds()), s.case.pk)
+    )
 
 
 def handlers_of(station_id: int, department_ids) -> list:

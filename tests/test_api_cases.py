@@ -203,7 +203,8 @@ def test_dispatch_plan_preview_with_reasons_and_duplicates(world):
     assert plan["reasons"][0] == "上报人选定类别「邻里纠纷」。"
     assert plan["propose_mediation"] is True
     assert [d["case"]["id"] for d in body["duplicates"]] == [first.pk]
-    assert body["duplicates"][0]["reasons"] == ["同一类别，且当事人联系电话相同"]
+    assert body["duplicates"][0]["reasons"] == ["同一类别，且当事人联系电话相同", "标题和情况描述相似（相似度 83%）"]
+    assert body["duplicates"][0]["score"] == 0.9
 
 
 def test_duplicates_only_from_the_users_scope(world):

@@ -1,11 +1,18 @@
 """The plan preview's two halves through the API: the 4+X rule counting every matter named in a
 report, and duplicate suggestions (similar text, a shared phone, nearness) that never reveal
-personal data a viewer may not see. Also the cap on parties per report."""
+personal data a viewer may not see."""
+
+import datetime as dt
 
 import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
 
 from cases.models import Category, Clarity, KeywordRule
+from cases.selectors import DUPLICATE_SIMILARITY, duplicate_candidates, text_similarity
 from cases.services import dispatching
+from cases.services.intake import PartyInput, case_report
 from tests.api_helpers import get, post
 from workstation.models import Department, StationDepartment, User
 
@@ -59,3 +66,122 @@ def test_fumes_and_an_illegal_extension_go_jointly_to_both_owners(world):
     assert body["dispatch_plan"]["suggestion"]["matched"] == ["油烟"]
     assert body["dispatch_plan"]["reasons"][0].startswith("根据关键词「油烟」建议类别「环境污染」")
     assert body["dispatch_plan"]["reasons"] == plan["reasons"]
+
+
+# --- Duplicates: similar text ------------------------------------------------------------------
+
+
+def test_the_same_report_filed_twice_is_suggested_with_a_score(world):
+    w = world
+    report = {"title": "紫金凰小区北门消防通道堵塞", "description": "北门消防通道停满私家车，消防车无法进入"}
+    first = file_report(w, **report)
+    again = file_report(w, **report)
+
+    duplicates = plan_preview(w.zhang, again)["duplicates"]
+
+    assert [(d["case"]["id"], d["reasons"], d["score"]) for d in duplicates] == [
+        (first, ["标题和情况描述相似（相似度 100%）"], 1.0)
+    ]
+
+
+def test_suggestions_by_score_then_time_and_unrelated_reports_left_out(world):
+    w = world
+    description = "紫金凰小区3幢楼上空调外机夜间噪音大、冷凝水滴落在楼下窗台"
+    copy = file_report(w, title="空调外机噪音扰民", description=description)
+    retitled = file_report(w, title="楼上空调滴水", description=description)
+    file_report(w, title="小区电梯停运", description="8幢电梯停运一个月，物业公司称维修资金不足")
+    case_id = file_report(w, title="空调外机噪音扰民", description=description)
+
+    duplicates = plan_preview(w.zhang, case_id)["duplicates"]
+
+    assert [d["case"]["id"] for d in duplicates] == [copy, retitled]
+    assert duplicates[0]["score"] == 1.0
+    assert DUPLICATE_SIMILARITY <= duplicates[1]["score"] < 1.0
+
+
+def test_text_similarity_only_within_the_window_and_the_station(world):
+    w = world
+    report = {"title": "河道漂浮垃圾", "description": "振兴河紫金凰段水面大量漂浮垃圾"}
+    now = timezone.now()
+    with time_machine.travel(now - dt.timedelta(days=8), tick=False):
+        too_old = case_report(actor=w.wang, station=w.station, grid=w.grid, **report)
+    elsewhere = case_report(actor=w.outsider, station=w.other_station, **report)
+    here = case_report(actor=w.wang, station=w.station, grid=w.grid, **report)
+
+    found = [s.case for s in duplicate_candidates(here)]
+
+    assert too_old not in found
+    assert elsewhere not in found
+
+
+TEXTS = [
+    ("紫金凰小区空调外机噪音纠纷", "紫金凰小区空调外机噪音纠纷"),
+    ("紫金凰小区空调外机噪音纠纷 3幢楼上滴水", "紫金凰小区北门消防通道堵塞 停满车辆"),
+    ("餐馆油烟直排影响居民 紫金凰小区底商某餐馆未安装油烟净化设施，油烟直排至居民窗口。", "餐馆油烟扰民"),
+    ("Loud KTV music after 22:00, room 302", "loud ktv MUSIC at night"),
+    ("", "任何文字"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), TEXTS)
+def test_the_sqlite_fallback_measures_as_pg_trgm_does(a, b):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT similarity(%s, %s)", [a, b])
+        expected = cursor.fetchone()[0]
+
+    assert text_similarity(a, b) == pytest.approx(expected, abs=0.005)
+
+
+# --- Duplicates resting on personal data ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_it"),
+    [("zhang", True), ("wang", False), ("lingdao", False), ("zhifa", False)],
+)
+def test_a_shared_phone_is_told_only_to_who_sees_both_phones(world, persona, sees_it):
+    w = world
+    # The chief registers a walk-in in wang's grid: wang may read it, with the phone masked.
+    walk_in = case_report(
+        actor=w.zhang,
+        station=w.station,
+        grid=w.grid,
+        category=w.neighbour,
+        source="walk_in",
+        title="楼上漏水",
+        description="卫生间漏水到楼下",
+        parties=[PartyInput(name="陈某", phone="13911112222")],
+    )
+    # Another report, worded otherwise, naming a guessed phone.
+    guess = case_report(
+        actor=w.wang,
+        station=w.station,
+        grid=w.grid,
+        category=w.neighbour,
+        title="狗叫扰民",
+        description="邻居家的狗整夜叫",
+        parties=[PartyInput(name="某某", phone="13911112222")],
+    )
+    dispatching.case_accept(guess.pk, actor=w.zhang)
+    dispatching.case_dispatch(guess.pk, actor=w.zhang)  # zhifa's department now works on it
+
+    duplicates = plan_preview(getattr(w, persona), guess.pk)["duplicates"]
+
+    expected = [(walk_in.pk, ["同一类别，且当事人联系电话相同"])] if sees_it else []
+    assert [(d["case"]["id"], d["reasons"]) for d in duplicates] == expected
+
+
+def test_a_hidden_phone_leaves_the_other_reasons_and_their_score(world):
+    w = world
+    report = {"title": "楼道堆物", "description": "3幢楼道堆放杂物堵塞通道", "category": w.neighbour}
+    parties = [PartyInput(name="陈某", phone="13911112222")]
+    first = case_report(actor=w.zhang, station=w.station, grid=w.grid, source="walk_in", parties=parties, **report)
+    again = case_report(actor=w.wang, station=w.station, grid=w.grid, parties=parties, **report)
+
+    seen_by_chief = duplicate_candidates(again, viewer=w.zhang)
+    seen_by_grid_worker = duplicate_candidates(again, viewer=w.wang)
+
+    assert [(s.case, len(s.reasons)) for s in seen_by_chief] == [(first, 2)]
+    assert [(s.case, s.reasons, s.score) for s in seen_by_grid_worker] == [
+        (first, ("标题和情况描述相似（相似度 100%）",), 1.0)
+    ]

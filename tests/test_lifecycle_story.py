@@ -365,7 +365,10 @@ class TestDuplicateSuggestions:
             repeat = self._report(w, parties=[PartyInput(name="陈先生", phone="13911112222")])
         with time_machine.travel(MONDAY + dt.timedelta(days=14), tick=False):
             too_late = self._report(w, parties=phone)
-        other_category = self._report(w, parties=phone, category=w.consumer)
+        # Worded otherwise, so that only the phone rule could find it.
+        other_category = self._report(
+            w, parties=phone, category=w.consumer, title="预付卡退款", description="美容院拒绝退还预付卡余额"
+        )
         found = duplicate_candidates(repeat)
         assert [s.case for s in found] == [original]
         assert "联系电话相同" in found[0].reasons[0]
@@ -376,7 +379,9 @@ class TestDuplicateSuggestions:
         w = world
         here = self._report(w, latitude=Decimal("30.270000"), longitude=Decimal("120.150000"))
         near = self._report(w, latitude=Decimal("30.271500"), longitude=Decimal("120.150000"))  # ≈167 m
-        far = self._report(w, latitude=Decimal("30.272000"), longitude=Decimal("120.150000"))  # ≈222 m
+        far = self._report(  # ≈222 m, worded otherwise, so that only the distance rule could find it
+            w, latitude=Decimal("30.272000"), longitude=Decimal("120.150000"), title="路灯不亮", description="路灯坏了"
+        )
         found = duplicate_candidates(here)
         assert [s.case for s in found] == [near]
         assert "167" in found[0].reasons[0] or "米" in found[0].reasons[0]

@@ -420,11 +420,14 @@ class DispatchPlanSerializer(serializers.Serializer):
 class DuplicateSerializer(serializers.Serializer):
     case = CaseRefSerializer()
     reasons = serializers.ListField(child=serializers.CharField())
+    score = serializers.FloatField(min_value=0, max_value=1, help_text="0–1，越高越可能重复；按此从高到低排列")
 
 
 class DispatchPreviewSerializer(serializers.Serializer):
     plan = DispatchPlanSerializer()
-    duplicates = DuplicateSerializer(many=True, help_text="疑似重复的案件及理由（仅含您可见的案件）")
+    duplicates = DuplicateSerializer(
+        many=True, help_text="疑似重复的案件、理由和分值（仅含您可见的案件；涉及个人信息的理由仅向可查看该信息者显示）"
+    )
 
 
 # --- Notifications and the current user -------------------------------------------------------

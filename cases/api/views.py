@@ -165,7 +165,7 @@ class DispatchPlanView(APIView):
         case = access_case(request.user, pk)
         query = _valid(inputs.PlanQuerySerializer, request.query_params)
         plan = dispatch_plan_for(case, now=timezone.now(), chief_lead_id=query.get("lead"))
-        duplicates = duplicate_candidates(case, among=visible_cases(request.user))
+        duplicates = duplicate_candidates(case, viewer=request.user)
         department_ids = {i for i in (plan.lead_id, *plan.co_ids) if i}
         context = {
             "departments": Department.objects.in_bulk(department_ids),
