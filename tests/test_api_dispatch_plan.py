@@ -1,6 +1,6 @@
 """The plan preview's two halves through the API: the 4+X rule counting every matter named in a
 report, and duplicate suggestions (similar text, a shared phone, nearness) that never reveal
-personal data a viewer may not see."""
+personal data a viewer may not see. Also the cap on parties per report."""
 
 import datetime as dt
 
@@ -9,11 +9,13 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from cases.models import Category, Clarity, KeywordRule
+from cases.models import Case, Category, Clarity, KeywordRule
 from cases.selectors import DUPLICATE_SIMILARITY, duplicate_candidates, text_similarity
 from cases.services import dispatching
-from cases.services.intake import PartyInput, case_report
-from tests.api_helpers import get, post
+from cases.services.intake import MAX_PARTIES, PartyInput, case_report
+from cases.services.lifecycle import Invalid
+from tests.api_helpers import assert_error, get, post
+from tests.test_api_intake import PAYLOADS, client_with
 from workstation.models import Department, StationDepartment, User
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +187,50 @@ def test_a_hidden_phone_leaves_the_other_reasons_and_their_score(world):
     assert [(s.case, s.reasons, s.score) for s in seen_by_grid_worker] == [
         (first, ("标题和情况描述相似（相似度 100%）",), 1.0)
     ]
+
+
+# --- At most MAX_PARTIES parties per report ----------------------------------------------------
+
+
+def parties(count: int) -> list[dict]:
+    return [{"name": f"当事人{i}", "phone": f"139{i:08d}"} for i in range(count)]
+
+
+def test_a_report_with_too_many_parties_is_refused_and_stores_nothing(world):
+    w = world
+    payload = {"station": w.station.pk, "grid": w.grid.pk, "title": "聚集", "description": "多人聚集"}
+
+    body = assert_error(
+        post(w.wang, "/api/cases/", {**payload, "parties": parties(MAX_PARTIES + 1)}, format="json"), 400, "invalid"
+    )
+
+    assert body["errors"] == {"parties": [f"一件事件最多登记{MAX_PARTIES}名当事人"]}
+    assert not Case.objects.exists()
+    response = post(w.wang, "/api/cases/", {**payload, "parties": parties(MAX_PARTIES)}, format="json")
+    assert response.status_code == 201, response.json()
+
+
+def test_an_intake_push_with_too_many_parties_is_refused(world):
+    from cases.demo_tokens import ensure_intake_accounts
+
+    key = ensure_intake_accounts()["intake-four-platforms"]
+    many = [{"name": p["name"], "mobile": p["phone"]} for p in parties(MAX_PARTIES + 1)]
+
+    response = client_with(key).post(
+        "/api/intake/four-platforms/", {**PAYLOADS["four-platforms"], "parties": many}, format="json"
+    )
+
+    body = assert_error(response, 400, "invalid")
+    assert list(body["errors"]) == ["parties"]
+    assert not Case.objects.exists()
+
+
+def test_the_service_refuses_too_many_parties(world):
+    w = world
+    too_many = [PartyInput(name=p["name"], phone=p["phone"]) for p in parties(MAX_PARTIES + 1)]
+
+    with pytest.raises(Invalid) as refused:
+        case_report(actor=w.wang, station=w.station, grid=w.grid, title="聚集", description="多人", parties=too_many)
+
+    assert list(refused.value.errors) == ["parties"]
+    assert not Case.objects.exists()

@@ -23,6 +23,7 @@ from cases.models import (
     Urgency,
 )
 from cases.services.feedback import GIVEN
+from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES
 from workstation.models import Department, Grid, Workstation
 
 # People file these; outside systems come in through /api/intake/<source>/.
@@ -112,7 +113,13 @@ class CaseCreateSerializer(serializers.Serializer):
     longitude = Coordinate(180, required=False, allow_null=True, default=None)
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    parties = PartyInputSerializer(many=True, required=False, default=list)
+    parties = serializers.ListField(
+        child=PartyInputSerializer(),
+        required=False,
+        default=list,
+        max_length=MAX_PARTIES,
+        error_messages={"max_length": TOO_MANY_PARTIES},
+    )
 
 
 # --- Intake decisions (chief) -----------------------------------------------------------------

@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from cases.api.inputs import Coordinate, Moment
 from cases.models import Case, PartyRole, Source, Urgency
 from cases.services.external import case_report_external
-from cases.services.intake import PartyInput
+from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES, PartyInput
 from workstation.models import Grid, Workstation
 
 TITLE_MAX = 120
@@ -173,7 +173,13 @@ class FourPlatformsAdapter(IntakeAdapter):
     )
     urgency_level = serializers.ChoiceField(choices=[1, 2, 3], default=1, help_text="1 一般、2 紧急、3 重大")
     reporter = FourPlatformsPerson(required=False, allow_null=True, default=None)
-    parties = FourPlatformsParty(many=True, required=False, default=list)
+    parties = serializers.ListField(
+        child=FourPlatformsParty(),
+        required=False,
+        default=list,
+        max_length=MAX_PARTIES,
+        error_messages={"max_length": TOO_MANY_PARTIES},
+    )
 
     def validate(self, data):
         data["org_code"] = _station(data["org_code"], "org_code")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.access import scope_of
 from cases.deadlines import deadline_fields, due, sla_for
@@ -33,6 +34,11 @@ from cases.services.attachments import attach_files
 from cases.services.effects import notify
 from cases.services.lifecycle import Forbidden, invalid
 from workstation.models import Grid, Workstation
+
+# One report names at most this many parties: more is a list, not a matter (and each party's
+# phone is matched against other reports, DESIGN §9). The API's serializers check it first.
+MAX_PARTIES = 20
+TOO_MANY_PARTIES = gettext_lazy("一件事件最多登记{max_length}名当事人")
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ def case_report(
 ) -> Case:
     """File a new case in status REPORTED, with its parties and photos, and tell the chiefs."""
     title, description = title.strip(), description.strip()
+    parties = list(parties)
     if not title:
         raise invalid("title", _("请填写标题"))
     if not description:
@@ -106,6 +113,8 @@ def case_report(
         raise invalid("grid", _("网格不属于该工作站"))
     if (latitude is None) != (longitude is None):
         raise invalid("latitude", _("经纬度须同时填写"))
+    if len(parties) > MAX_PARTIES:
+        raise invalid("parties", TOO_MANY_PARTIES.format(max_length=MAX_PARTIES))
     _check_reporter(actor, station, grid)
 
     moment = reported_at or timezone.now()
