@@ -38,7 +38,8 @@ demo: setup-db
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. Uses DATABASE_URL / REDIS_URL when set (CI sets PostgreSQL and Redis);
-# with neither it runs on SQLite and skips the tests that need a real server.
+# with neither it runs on SQLite and skips the tests that need a real server, saying why
+# (-rs in pyproject.toml). With CI=true such a skip is a failure instead.
 test: install-dev
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py collectstatic --no-input -v0
