@@ -21,6 +21,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed-base requirements-dev.txt
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
+# DEBUG is off unless set (governance/settings.py). The demo and the tests turn it on for their
+# commands: the demo key, local host names, plain HTTP. (The test run itself: tests/environment.py.)
+demo setup-db test: export DEBUG = true
+
 # Migrate, load the official calendar and the demo station. Safe to run again.
 setup-db: install
 	$(PY) manage.py compiletranslations
