@@ -21,6 +21,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed-base requirements-dev.txt
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
+# DEBUG is off unless set (governance/settings.py). The demo and the tests turn it on for their
+# commands: the demo key, local host names, plain HTTP. (The test run itself: tests/environment.py.)
+demo setup-db test: export DEBUG = true
+
 # Migrate, load the official calendar and the demo station. Safe to run again.
 setup-db: install
 	$(PY) manage.py compiletranslations
@@ -38,7 +42,8 @@ demo: setup-db
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. Uses DATABASE_URL / REDIS_URL when set (CI sets PostgreSQL and Redis);
-# with neither it runs on SQLite and skips the tests that need a real server.
+# with neither it runs on SQLite and skips the tests that need a real server, saying why
+# (-rs in pyproject.toml). With CI=true such a skip is a failure instead.
 test: install-dev
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py collectstatic --no-input -v0

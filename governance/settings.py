@@ -1,9 +1,11 @@
 """Settings for the 4+X linkage workstation: one module, driven by the environment.
 
-With no environment at all the project runs for a first look: SQLite in the checkout, Celery
-tasks executed in-process, e-mail printed to the console. Production sets at least SECRET_KEY,
-DEBUG=False, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. A malformed value stops start-up with a
-message that names the variable, rather than running with a silent default.
+DEBUG is off unless the environment turns it on, so a deployment that forgets a variable stops
+(SECRET_KEY is then required) instead of running with the demo key and debug pages. With only
+DEBUG=true (what `make demo` and the tests set) the project runs for a first look: SQLite in the
+checkout, Celery tasks executed in-process, e-mail printed to the console. Production sets at
+least SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. A malformed value stops start-up
+with a message that names the variable, rather than running with a silent default.
 """
 
 import os
@@ -45,7 +47,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 _INSECURE_KEY = "django-insecure-demo-only-never-use-in-production"
 SECRET_KEY = env("SECRET_KEY", _INSECURE_KEY if DEBUG else "")

@@ -4,7 +4,7 @@ with that source's service-account token; a bad payload stores nothing."""
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -156,7 +156,7 @@ def test_a_bad_payload_is_400_and_stores_nothing(world, keys, source, change, fi
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real connections on PostgreSQL")
+@pytest.mark.needs("postgresql")  # two real connections
 def test_concurrent_repeats_file_one_case():
     """Two pushes of one incident at once, on two connections. A third transaction files the same
     incident and holds it uncommitted, so both pushes look, find nothing, and queue on its locks;

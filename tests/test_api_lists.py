@@ -98,7 +98,8 @@ def test_bad_filter_values_are_400(world, cases):
     w = world
     body = assert_error(get(w.zhang, "/api/cases/", {"status": "nope", "station": "x", "grid": 2**70}), 400)
     assert set(body["errors"]) == {"status", "station", "grid"}
-    assert_error(get(w.zhang, "/api/cases/", {"cursor": "garbage"}), 404, "not_found")
+    body = assert_error(get(w.zhang, "/api/cases/", {"cursor": "garbage"}), 400, "invalid")
+    assert list(body["errors"]) == ["cursor"]
 
 
 def test_filters_never_widen_the_scope(world, cases):

@@ -27,7 +27,7 @@ SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(SCHEMATHESIS is None, reason="schemathesis is not installed"),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the server needs the test database on PostgreSQL"),
+    pytest.mark.needs("postgresql"),  # the server needs the test database on PostgreSQL
 ]
 
 

@@ -14,7 +14,7 @@ from tests.personas import report_ac_dispute, walk_to
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.needs("postgresql"),  # row locks
 ]
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import (
@@ -46,8 +46,7 @@ def case(station):
 
 
 # NULLS NOT DISTINCT (a district-wide row is unique like any other) is PostgreSQL 15's.
-# (Asked by vendor: the feature flag itself would open a connection while tests are collected.)
-needs_nulls_not_distinct = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs NULLS NOT DISTINCT")
+needs_nulls_not_distinct = pytest.mark.needs("postgresql")
 
 
 def refused(**kwargs):
@@ -283,7 +282,7 @@ def test_case_events_are_append_only(case, alice):
         event.delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.needs("postgresql")  # the trigger is PostgreSQL's
 def test_database_refuses_to_rewrite_history(case, alice):
     CaseEvent.objects.create(case=case, actor=alice, action="report", to_status="reported")
     with refused(match="append-only"), transaction.atomic():

@@ -2,6 +2,7 @@
 nothing lost while the broker is down."""
 
 import datetime as dt
+import logging
 import socket
 import threading
 import time
@@ -21,7 +22,9 @@ from cases.services.notifications import deliver
 from cases.services.sweep import sweep_deliveries
 from cases.tasks import deliver_notifications
 from governance.celery import app as celery_app
+from tests.api_helpers import post
 from tests.personas import report_ac_dispute
+from tests.test_api_cases import report_payload
 
 pytestmark = pytest.mark.django_db
 LATER = dt.timedelta(minutes=2)
@@ -235,3 +238,31 @@ def test_a_stalled_broker_costs_a_step_about_a_second(world):
         took = timed(lambda: report_ac_dispute(w))
     assert took < 2.0
     assert NotificationDelivery.objects.get().status == "pending"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_broker_logs_one_line_per_failure_and_a_warning_a_minute(world, caplog):
+    """Each report whose notice cannot be queued answers 201 and costs the log one line naming
+    the cause, without a traceback; a warning counts the failures, at most once a minute."""
+    w = world
+    w.zhang.notify_email, w.zhang.email = True, "zhang@example.com"
+    w.zhang.save()
+    caplog.set_level(logging.INFO, logger="cases.services.effects")
+    start = timezone.now() + dt.timedelta(days=1)  # well after any warning an earlier test caused
+    with broker_at("redis://127.0.0.1:1/0"), time_machine.travel(start, tick=False) as clock:
+        for seconds in (0, 10, 20, 70):
+            clock.move_to(start + dt.timedelta(seconds=seconds))
+            response = post(w.wang, "/api/cases/", report_payload(w, title=f"楼道堆物{seconds}"))
+            assert response.status_code == 201, response.json()
+
+    records = [r for r in caplog.records if r.name == "cases.services.effects"]
+    assert [r.levelname for r in records] == ["INFO", "WARNING", "INFO", "INFO", "INFO", "WARNING"]
+    for line in [r.getMessage() for r in records if r.levelname == "INFO"]:
+        assert line.startswith("could not queue cases.tasks.deliver_notifications(")
+        assert "Connection refused" in line
+    since = timezone.localtime(start + dt.timedelta(seconds=10)).isoformat(timespec="seconds")
+    assert records[-1].getMessage().startswith(f"broker unreachable since {since}: 3 failed publishes;")
+    assert not any(r.exc_info for r in records)
+    assert "Traceback" not in caplog.text
+    owed = NotificationDelivery.objects.filter(notification__recipient=w.zhang)
+    assert list(owed.values_list("status", flat=True)) == ["pending"] * 4  # the sweep sends them later

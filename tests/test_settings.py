@@ -1,4 +1,5 @@
-"""The settings module runs with no environment, and stops loudly on a malformed one."""
+"""The settings module refuses to start in production mode without a secret, runs the demo with
+DEBUG=true alone, and stops loudly on a malformed environment."""
 
 import os
 import subprocess
@@ -18,10 +19,23 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_runs_with_no_environment():
-    result = run_manage("shell", "-c", "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'])")
+SHOW_SETTINGS = "from django.conf import settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])"
+
+
+def test_no_environment_is_production_mode_and_needs_a_secret():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+    result = run_manage("shell", "-c", SHOW_SETTINGS, SECRET_KEY="a-real-secret", ALLOWED_HOSTS="gov.example")
     assert result.returncode == 0, result.stderr
-    assert "sqlite3" in result.stdout
+    assert result.stdout.splitlines()[-1].split()[0] == "False"
+
+
+def test_runs_for_a_first_look_with_debug_alone():
+    result = run_manage("shell", "-c", SHOW_SETTINGS, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True django.db.backends.sqlite3"
 
 
 @pytest.mark.parametrize(
@@ -29,9 +43,9 @@ def test_runs_with_no_environment():
     [
         ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
         ({"DEBUG": "false"}, "SECRET_KEY must be set"),
-        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL='localhost:6379' must start with redis://"),
-        ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is malformed"),
-        ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT='twenty-five' is not an integer"),
+        ({"DEBUG": "true", "REDIS_URL": "localhost:6379"}, "REDIS_URL='localhost:6379' must start with redis://"),
+        ({"DEBUG": "true", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is malformed"),
+        ({"DEBUG": "true", "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT='twenty-five' is not an integer"),
     ],
     ids=["debug-not-bool", "no-secret-in-production", "redis-scheme", "database-scheme", "email-port"],
 )

@@ -8,7 +8,7 @@ import time
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from cases.models import Case, Notification, NotificationDelivery, Supervision
 from cases.services import feedback, handling
@@ -19,7 +19,7 @@ from tests.test_concurrency import race, waiting_on_locks
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.needs("postgresql"),  # row locks
 ]
 SH = dt.timezone(dt.timedelta(hours=8))
 MONDAY = dt.datetime(2026, 11, 23, 9, tzinfo=SH)

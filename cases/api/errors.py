@@ -1,7 +1,8 @@
 """One error body for the whole API: ``{"code": "...", "message": "中文说明", "errors": {field: [...]}}``.
 
 - 400 ``invalid``: bad input, with the fields at fault in ``errors`` (nested fields are dotted:
-  ``parties.0.phone``); ``malformed`` for a body that does not parse.
+  ``parties.0.phone``; a list's bad ``cursor``, ``page`` or ``page_size`` is named the same way);
+  ``malformed`` for a body that does not parse.
 - 401 ``not_authenticated`` / ``authentication_failed``: no or a bad token or session.
 - 403 ``forbidden`` (the transition table refuses this role), ``csrf_failed``.
 - 404 ``not_found``: the object does not exist *or is out of the user's scope* (no existence leak).
@@ -93,8 +94,6 @@ def _for_api_exception(exc: exceptions.APIException) -> tuple[str, str, dict]:
             return "csrf_failed", _("CSRF 校验失败：请刷新页面后重试，或使用 API 令牌"), {}
         if detail != str(exc.default_detail):  # a permission class's own message
             return code, detail, {}
-    if isinstance(exc, exceptions.NotFound) and "cursor" in detail.lower():
-        return "not_found", _("翻页游标无效"), {}
     return code, message, {}
 
 

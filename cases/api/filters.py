@@ -6,10 +6,15 @@ Filters narrow a queryset the access gate already scoped (``visible_cases``); no
 from __future__ import annotations
 
 from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
+from rest_framework.utils.urls import replace_query_param
 
 from cases.api.inputs import MAX_ID
 from cases.models import (
@@ -129,19 +134,78 @@ class CaseOrdering(OrderingFilter):
         return ordering
 
 
-class CasePagination(CursorPagination):
-    """Cursor pagination: stable under inserts, no COUNT(*) over a large table."""
+def _query_int(name: str, value, *, max_value: int) -> int | None:
+    """A paging parameter as a whole number from 1 to ``max_value`` (None when not given), else
+    400 naming it. DRF would quietly fall back to a default, or answer 404 for a bad page."""
+    field = forms.IntegerField(required=False, min_value=1, max_value=max_value)
+    try:
+        return field.clean(value)
+    except DjangoValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+
+
+class PageSizeParameter:
+    """``page_size`` from 1 to ``max_page_size``; anything else is 400 (a larger one is not cut
+    down in silence: a client that asked for everything would take the first page for it)."""
+
+    def get_page_size(self, request):
+        size = _query_int(
+            self.page_size_query_param,
+            request.query_params.get(self.page_size_query_param),
+            max_value=self.max_page_size,
+        )
+        return size or self.page_size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
+
+class CasePagination(PageSizeParameter, CursorPagination):
+    """Cursor pagination: stable under inserts, no COUNT(*) over a large table.
+
+    The cursor is signed, for the ordering it was made for. DRF's cursor is plain base64 that a
+    client can forge or carry over to another ``?ordering=``, with a position that is no value of
+    the ordering column (a database error); a cursor this server did not hand out for this
+    ordering is 400 instead. (Signed with SECRET_KEY: a rotated key retires open cursors.)
+    """
 
     ordering = ("-reported_at", "-id")
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def encode_cursor(self, cursor: Cursor) -> str:
+        token = signing.dumps(list(cursor), salt=self._cursor_salt())
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
 
-class PagePagination(PageNumberPagination):
+    def decode_cursor(self, request) -> Cursor | None:
+        token = request.query_params.get(self.cursor_query_param)
+        if token is None:
+            return None
+        try:
+            return Cursor(*signing.loads(token, salt=self._cursor_salt()))
+        except signing.BadSignature:
+            message = _("翻页游标无效：请使用列表返回的 next 或 previous 链接")
+            raise ValidationError({self.cursor_query_param: [message]}) from None
+
+    def _cursor_salt(self) -> str:
+        return "cases.api.cursor:" + ",".join(self.ordering)
+
+
+class PagePagination(PageSizeParameter, PageNumberPagination):
+    """Page numbers from 1 to the last page (or ``last``); anything else is 400, not DRF's 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_number(self, request, paginator):
+        number = super().get_page_number(request, paginator)  # 1 when not given; "last" is the last
+        return _query_int(self.page_query_param, number, max_value=paginator.num_pages)
 
 
 # --- A case's nested lists --------------------------------------------------------------------

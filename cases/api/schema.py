@@ -23,7 +23,7 @@ class ApiSchema(AutoSchema):
         is_list = self.method == "GET" and self._is_list_view()
         if self.method != "GET" or is_list or self.get_override_parameters():  # a body or query to check
             codes.append("400")
-        if "{" in self.path or is_list:  # a path id, or a list's cursor/page that does not exist
+        if "{" in self.path:  # a path id that does not exist or is out of scope
             codes.append("404")
         if self.method == "POST":
             codes.append("409")

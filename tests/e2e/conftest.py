@@ -3,7 +3,8 @@
 
 Playwright never downloads a browser here: we launch ``/usr/bin/chromium`` (``apt-get install
 chromium``; ``.ci/run`` installs it) with our own flags. Without it every test in this folder is
-skipped with that reason, so ``make test`` still passes on a machine without Chromium.
+skipped with that reason, so ``make test`` still passes on a machine without Chromium; under CI
+it fails instead (``require`` in tests/environment.py).
 
 Why ``DJANGO_ALLOW_ASYNC_UNSAFE``: the sync API runs an asyncio event loop in the test's own
 thread (in a greenlet) from ``sync_playwright().start()`` until ``stop()``. While that loop is
@@ -16,13 +17,13 @@ session, a worker's later tests also run with that loop registered: a future tes
 """
 
 import os
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.e2e import DESKTOP
+from tests.environment import CHROMIUM, require
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -36,14 +37,11 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium per worker, shared by every browser test of the session."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"real-browser tests need Chromium at {CHROMIUM}: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
-
+    require("chromium")
     saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
-        with sync_api.sync_playwright() as playwright:
+        with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()

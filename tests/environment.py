@@ -1,0 +1,87 @@
+"""What the suite needs from its environment: a pytest plugin (``-p tests.environment`` in
+pyproject.toml, loaded before pytest-django reads the settings).
+
+1. ``DEBUG=true`` for the settings module: its production defaults (HTTPS redirect, secure
+   cookies, the hashed static manifest, a required SECRET_KEY) do not fit a test client on plain
+   HTTP. The tests themselves still run with ``settings.DEBUG`` false, as pytest-django sets it.
+2. Real services. A test that needs PostgreSQL, Redis or Chromium says so, with the marker
+   ``@pytest.mark.needs("postgresql", "redis")`` or, in a fixture, ``require("chromium")``.
+   Without the service it is skipped with the reason (``make test`` on a laptop), but under
+   ``CI=true`` an unmet need fails: CI must not pass by skipping what it was meant to test.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _postgresql() -> str | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return f"needs PostgreSQL (DATABASE_URL=postgres://…); this run uses {connection.vendor}"
+    return None
+
+
+@functools.cache
+def _redis() -> str | None:
+    import redis
+
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return "needs Redis: REDIS_URL is not set"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        return f"needs Redis: {url} does not answer ({exc})"
+    return None
+
+
+def _chromium() -> str | None:
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"needs Chromium at {CHROMIUM}: apt-get install chromium fonts-noto-cjk"
+    return None
+
+
+# What a test may need → a check that answers None, or why the need is not met.
+SERVICES = {"postgresql": _postgresql, "redis": _redis, "chromium": _chromium}
+
+
+def require(*services: str) -> None:
+    """Skip the running test unless every service answers; under CI fail it instead."""
+    unmet = [reason for service in services if (reason := SERVICES[service]())]
+    if not unmet:
+        return
+    reason = "; ".join(unmet)
+    if in_ci():
+        pytest.fail(f"CI=true: a test that {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    os.environ["DEBUG"] = "true"  # before pytest-django imports the settings (point 1 above)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"needs(*services): a real service the test needs, of {sorted(SERVICES)}")
+
+
+def pytest_runtest_setup(item):
+    for marker in item.iter_markers("needs"):
+        require(*marker.args)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if in_ci() and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        terminalreporter.write_sep("!", "CI=true: no test ran, so nothing was tested; check the selection", red=True)
