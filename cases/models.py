@@ -14,6 +14,12 @@ from workstation.models import Department, Grid, StationDepartment, Workstation
 
 User = settings.AUTH_USER_MODEL
 
+# Lengths of the free text people and outside systems send; the API states and checks them (400
+# with the field named), so no text reaches a column that cannot hold it.
+TITLE_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 4000  # descriptions, results, minutes, agreements
+NOTE_MAX_LENGTH = 1000  # reasons, comments, supervision messages and their answers
+
 
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("一般")
@@ -247,8 +253,8 @@ class Case(models.Model):
         Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("类别")
     )
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
-    title = models.CharField(_("标题"), max_length=120)
-    description = models.TextField(_("情况描述"))
+    title = models.CharField(_("标题"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(_("情况描述"), max_length=TEXT_MAX_LENGTH)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -274,7 +280,7 @@ class Case(models.Model):
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases", verbose_name=_("并入案件")
     )
-    reject_reason = models.TextField(_("不予受理理由"), blank=True)
+    reject_reason = models.TextField(_("不予受理理由"), max_length=NOTE_MAX_LENGTH, blank=True)
 
     reported_at = models.DateTimeField(_("上报时间"))
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
@@ -479,7 +485,7 @@ class Assignment(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("签收人")
     )
     handle_due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
-    part_text = models.TextField(_("协办情况"), blank=True)
+    part_text = models.TextField(_("协办情况"), max_length=TEXT_MAX_LENGTH, blank=True)
     part_recorded_at = models.DateTimeField(_("协办反馈时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
@@ -572,9 +578,9 @@ class MediationSession(models.Model):
     scheduled_at = models.DateTimeField(_("时间"))
     place = models.CharField(_("地点"), max_length=100)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
-    minutes = models.TextField(_("调处笔录"), blank=True)
+    minutes = models.TextField(_("调处笔录"), max_length=TEXT_MAX_LENGTH, blank=True)
     outcome = models.CharField(_("结果"), max_length=15, choices=MediationOutcome.choices, blank=True)
-    agreement = models.TextField(_("协议内容"), blank=True)
+    agreement = models.TextField(_("协议内容"), max_length=TEXT_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发起人")
     )
@@ -611,7 +617,8 @@ class MediationParticipant(models.Model):
         MediationSession, on_delete=models.CASCADE, related_name="participants", verbose_name=_("调处")
     )
     role = models.CharField(_("身份"), max_length=12, choices=Role.choices)
-    name = models.CharField(_("姓名"), max_length=50)
+    # A department's representative is listed under the department's name (up to 100 characters).
+    name = models.CharField(_("姓名"), max_length=100)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("部门")
     )
@@ -704,12 +711,12 @@ class Supervision(models.Model):
     deadline = models.CharField(_("期限"), max_length=10, choices=Deadline.choices, blank=True)
     due_at = models.DateTimeField(_("期限时间"), null=True, blank=True)
     level = models.CharField(_("等级"), max_length=10, choices=Level.choices)
-    message = models.TextField(_("督办内容"), blank=True)
+    message = models.TextField(_("督办内容"), max_length=NOTE_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("督办人")
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    response = models.TextField(_("回复"), blank=True)
+    response = models.TextField(_("回复"), max_length=NOTE_MAX_LENGTH, blank=True)
     responded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("回复人")
     )
@@ -749,7 +756,7 @@ class ChiefDecision(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", verbose_name=_("案件"))
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+", verbose_name=_("派单"))
-    reason = models.TextField(_("理由"))
+    reason = models.TextField(_("理由"), max_length=NOTE_MAX_LENGTH)
     status = models.CharField(
         _("审批状态"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
     )
@@ -759,7 +766,7 @@ class ChiefDecision(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审批人")
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_note = models.TextField(_("审批意见"), blank=True)
+    decision_note = models.TextField(_("审批意见"), max_length=NOTE_MAX_LENGTH, blank=True)
 
     class Meta:
         abstract = True
@@ -822,7 +829,7 @@ class Feedback(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="feedbacks", verbose_name=_("案件"))
     result = models.CharField(_("评价"), max_length=15, choices=Satisfaction.choices)
-    comment = models.TextField(_("意见"), blank=True)
+    comment = models.TextField(_("意见"), max_length=NOTE_MAX_LENGTH, blank=True)
     given_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("反馈人")
     )

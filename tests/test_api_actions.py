@@ -232,3 +232,20 @@ def test_created_objects_are_answered(world):
     notice = post(w.lingdao, f"/api/cases/{case.pk}/supervise/", {"message": "挂牌督办"})
     assert notice.status_code == 201
     assert Supervision.objects.get(pk=notice.json()["id"]).created_by == w.lingdao
+
+
+@pytest.mark.parametrize("kind", ["return", "extension", "hold"])
+def test_a_refusal_without_a_note_names_the_note(world, kind):
+    w = world
+    case = walk_to(w, "in_progress")
+    if kind == "return":
+        request = handling.return_request(case.pk, actor=w.tiaojie, reason="不属于调解范围")
+    elif kind == "extension":
+        due = case.handle_due_at + dt.timedelta(days=5)
+        request = handling.extension_request(case.pk, actor=w.tiaojie, requested_due_at=due, reason="等待鉴定")
+    else:
+        request = handling.hold_request(case.pk, actor=w.tiaojie, reason="等待法院判决")
+    response = post(w.zhang, f"/api/cases/{case.pk}/{kind}-decision/", {"request": request.pk, "approve": False})
+    body = assert_error(response, 400, "invalid")
+    assert list(body["errors"]) == ["note"]
+    assert type(request).objects.get(pk=request.pk).status == "pending"

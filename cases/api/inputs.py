@@ -2,17 +2,23 @@
 default is required, one with a default is optional. Only the shape is checked here (types,
 lengths the columns can hold, ids that must exist); whether the value is acceptable (a blank
 reason, a date in the past, a role that may not act) is the service's to say, in its own words.
+What a service always refuses is still stated in the schema (a required reason has minLength 1),
+so that a client, or the fuzzer, knows before it asks.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from cases.models import (
+    NOTE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
     CaseStatus,
     Category,
     DispatchMode,
@@ -30,22 +36,45 @@ from workstation.models import Department, Grid, Workstation
 REPORT_SOURCES = [(s.value, s.label) for s in (Source.GRID, Source.WALK_IN, Source.LEADER)]
 MAX_ID = 2**63 - 1  # a bigint column; larger numbers are simply not ids
 EARLIEST, LATEST = 2000, 2100
+MAX_UTC_OFFSET = timedelta(hours=14)  # UTC-12:00 … UTC+14:00 are the offsets in use
 
 
 def Id(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-def Text(max_length: int | None = None, **kwargs) -> serializers.CharField:
-    """Free text the service checks itself (a blank reason gets the service's own message)."""
-    kwargs.setdefault("allow_blank", True)
+class RequiredText(serializers.CharField):
+    """Text the service refuses when blank: the schema says so (not ``allow_blank``: minLength 1),
+    yet a blank value is let through to the service, which says what is missing in its own words."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=False, **kwargs)
+
+    def run_validation(self, data=empty):
+        if isinstance(data, str) and not data.strip():
+            return ""
+        return super().run_validation(data)
+
+
+def Text(max_length: int, *, blank: bool = True, **kwargs) -> serializers.CharField:
+    """Free text up to ``max_length`` characters, which the service checks itself;
+    ``blank=False`` where the service refuses a blank value."""
     if "required" not in kwargs and "default" not in kwargs:
         kwargs["required"] = True
-    return serializers.CharField(max_length=max_length, trim_whitespace=True, **kwargs)
+    if blank:
+        return serializers.CharField(max_length=max_length, allow_blank=True, **kwargs)
+    return RequiredText(max_length=max_length, **kwargs)
 
 
 class Moment(serializers.DateTimeField):
-    """An aware date-time within a sane range (the calendar cannot count to the year 9999)."""
+    """An aware date-time within a sane range (the calendar cannot count to the year 9999), with a
+    UTC offset some place on earth uses (PostgreSQL refuses one beyond ±15:59)."""
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        offset = value.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise serializers.ValidationError(_("时区偏移须在 ±14:00 以内"))
+        return super().enforce_timezone(value)
 
     def to_internal_value(self, value) -> datetime:
         moment = super().to_internal_value(value)
@@ -106,8 +135,8 @@ class CaseCreateSerializer(serializers.Serializer):
         default=Source.GRID,
         help_text="外部系统的事件请走 /api/intake/<来源>/",
     )
-    title = Text(120)
-    description = Text()
+    title = Text(TITLE_MAX_LENGTH, blank=False)
+    description = Text(TEXT_MAX_LENGTH, blank=False)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     latitude = Coordinate(90, required=False, allow_null=True, default=None)
     longitude = Coordinate(180, required=False, allow_null=True, default=None)
@@ -137,13 +166,13 @@ class AcceptSerializer(serializers.Serializer):
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = Text(help_text="不予受理的理由（上报人可见）")
+    reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="不予受理的理由（上报人可见）")
     expected_status = expected_status()
 
 
 class MergeSerializer(serializers.Serializer):
     into = Id(help_text="并入的案件 id（同一工作站）")
-    reason = Text(default="")
+    reason = Text(NOTE_MAX_LENGTH, default="")
     expected_status = expected_status()
 
 
@@ -155,7 +184,7 @@ class DispatchSerializer(serializers.Serializer):
     lead = Id(required=False, help_text="调整主办部门")
     co = serializers.ListField(child=Id(), required=False, help_text="调整协办部门（空列表表示不设协办）")
     handle_due_at = Moment(required=False, help_text="调整办理期限")
-    reason = Text(default="", help_text="调整方案时必填：理由")
+    reason = Text(NOTE_MAX_LENGTH, default="", help_text="调整方案时必填：理由")
     expected_status = expected_status()
 
 
@@ -167,24 +196,24 @@ class SignSerializer(serializers.Serializer):
 
 
 class ReturnRequestInputSerializer(serializers.Serializer):
-    reason = Text(help_text="退单理由")
+    reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="退单理由")
     department = department()
 
 
 class DecisionSerializer(serializers.Serializer):
     request = Id(help_text="申请 id（见案件详情的 return_requests / extensions / holds）")
     approve = serializers.BooleanField()
-    note = Text(default="", help_text="审批意见；不同意时必填")
+    note = Text(NOTE_MAX_LENGTH, default="", help_text="审批意见；不同意时必填")
 
 
 class ExtensionRequestInputSerializer(serializers.Serializer):
     requested_due_at = Moment(help_text="申请延至")
-    reason = Text(help_text="延期理由")
+    reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="延期理由")
     department = department()
 
 
 class HoldRequestInputSerializer(serializers.Serializer):
-    reason = Text(help_text="挂账理由")
+    reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="挂账理由")
     department = department()
 
 
@@ -193,17 +222,17 @@ class EmptySerializer(serializers.Serializer):
 
 
 class RecordPartSerializer(serializers.Serializer):
-    text = Text(help_text="协办情况")
+    text = Text(TEXT_MAX_LENGTH, blank=False, help_text="协办情况")
     department = department()
 
 
 class WaivePartSerializer(serializers.Serializer):
     assignment = Id(help_text="免除的协办派单 id")
-    reason = Text(help_text="免除理由")
+    reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="免除理由")
 
 
 class ResolveSerializer(serializers.Serializer):
-    text = Text(help_text="办理结果")
+    text = Text(TEXT_MAX_LENGTH, blank=False, help_text="办理结果")
     department = department()
 
 
@@ -215,12 +244,12 @@ class ResolveMultipartSerializer(ResolveSerializer):
 
 class FeedbackSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=[(g.value, g.label) for g in GIVEN])
-    comment = Text(default="", help_text="意见；不满意时必填")
+    comment = Text(NOTE_MAX_LENGTH, default="", help_text="意见；不满意时必填")
     expected_status = expected_status()
 
 
 class CloseSerializer(serializers.Serializer):
-    reason = Text(default="")
+    reason = Text(NOTE_MAX_LENGTH, default="")
     expected_status = expected_status()
 
 
@@ -228,12 +257,12 @@ class CloseSerializer(serializers.Serializer):
 
 
 class SuperviseSerializer(serializers.Serializer):
-    message = Text(help_text="督办内容")
+    message = Text(NOTE_MAX_LENGTH, blank=False, help_text="督办内容")
 
 
 class SupervisionResponseSerializer(serializers.Serializer):
     supervision = Id(help_text="督办 id")
-    response = Text(help_text="回复内容")
+    response = Text(NOTE_MAX_LENGTH, blank=False, help_text="回复内容")
 
 
 class ParticipantInputSerializer(serializers.Serializer):
@@ -247,7 +276,7 @@ class ParticipantInputSerializer(serializers.Serializer):
 
 class ScheduleMediationSerializer(serializers.Serializer):
     scheduled_at = Moment()
-    place = Text(100)
+    place = Text(100, blank=False)
     participants = ParticipantInputSerializer(
         many=True, required=False, default=list, help_text="除已派单部门外的参与人（律师、老娘舅、当事人…）"
     )
@@ -255,9 +284,9 @@ class ScheduleMediationSerializer(serializers.Serializer):
 
 class RecordMediationSerializer(serializers.Serializer):
     session = Id(help_text="调处 id")
-    minutes = Text(help_text="调处笔录")
+    minutes = Text(TEXT_MAX_LENGTH, blank=False, help_text="调处笔录")
     outcome = serializers.ChoiceField(choices=MediationOutcome.choices)
-    agreement = Text(default="", help_text="达成协议时必填")
+    agreement = Text(TEXT_MAX_LENGTH, default="", help_text="达成协议时必填")
     attended = serializers.ListField(
         child=Id(), required=False, allow_null=True, default=None, help_text="到场的参与人 id；不填表示全部到场"
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -23,19 +24,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.inputs import Coordinate, Moment
-from cases.models import Case, PartyRole, Source, Urgency
+from cases.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Case, PartyRole, Source, Urgency
 from cases.services.external import case_report_external
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES, PartyInput
 from workstation.models import Grid, Workstation
 
-TITLE_MAX = 120
-
 
 def _title(prefix: str, text: str) -> str:
-    # The case title is stored in the language of record: the prefixes are not translated.
-    text = " ".join(text.split())
-    title = f"{prefix}{text}"
-    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…"
+    # The case title is stored in the language of record: the prefixes are not translated. A title
+    # made from a long text is cut with an ellipsis; the text itself is kept whole as the description.
+    return Truncator(f"{prefix}{' '.join(text.split())}").chars(TITLE_MAX_LENGTH, truncate="…")
 
 
 def _station(code: str, field: str) -> Workstation:
@@ -59,7 +57,7 @@ class Police110Adapter(IntakeAdapter):
 
     jqbh = serializers.CharField(max_length=64, help_text="警情编号（外部编号）")
     bjsj = Moment(help_text="报警时间")
-    bjnr = serializers.CharField(max_length=4000, help_text="报警内容")
+    bjnr = serializers.CharField(max_length=TEXT_MAX_LENGTH, help_text="报警内容")
     jqlb = serializers.CharField(max_length=60, required=False, allow_blank=True, default="", help_text="警情类别")
     jqdj = serializers.ChoiceField(
         choices=[("1", "一般"), ("2", "紧急"), ("3", "重大")], default="1", help_text="警情等级"
@@ -101,7 +99,7 @@ class Hotline12345Adapter(IntakeAdapter):
     gdbh = serializers.CharField(max_length=64, help_text="工单编号（外部编号）")
     slsj = Moment(help_text="受理时间")
     sqbt = serializers.CharField(max_length=100, help_text="诉求标题")
-    sqnr = serializers.CharField(max_length=4000, help_text="诉求内容")
+    sqnr = serializers.CharField(max_length=TEXT_MAX_LENGTH, help_text="诉求内容")
     sqlx = serializers.ChoiceField(
         choices=[("投诉", "投诉"), ("求助", "求助"), ("咨询", "咨询"), ("建议", "建议"), ("举报", "举报")],
         default="投诉",
@@ -162,8 +160,8 @@ class FourPlatformsAdapter(IntakeAdapter):
     LEVELS = {1: Urgency.NORMAL, 2: Urgency.URGENT, 3: Urgency.MAJOR}
 
     event_id = serializers.CharField(max_length=64, help_text="事件编号（外部编号）")
-    event_title = serializers.CharField(max_length=100)
-    event_content = serializers.CharField(max_length=4000)
+    event_title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    event_content = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     occur_time = Moment(help_text="发生/上报时间")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     location = FourPlatformsLocation(required=False, allow_null=True, default=None)

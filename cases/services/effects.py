@@ -18,11 +18,13 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from cases.models import Case, Notification, NotificationDelivery
 from cases.services.notifications import deliveries_for
 
 log = logging.getLogger(__name__)
+NOTIFICATION_TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
 
 
 class BrokerOutage:
@@ -71,7 +73,12 @@ def queue_task(task, *args) -> None:
 
 
 def notify(recipients: Iterable, *, kind: str, title: str, body: str = "", case: Case | None = None) -> list[int]:
-    """Tell each recipient (once, even if listed twice), in the app and on their channels."""
+    """Tell each recipient (once, even if listed twice), in the app and on their channels.
+
+    The title is a display string, often a case's number and title: it is cut to what the column
+    holds, with an ellipsis, so that a long case title never costs the action that sends it.
+    """
+    title = Truncator(title).chars(NOTIFICATION_TITLE_MAX_LENGTH, truncate="…")
     seen: set[int] = set()
     rows = []
     for user in recipients:

@@ -57,11 +57,11 @@ def _own_assignment(case: Case, actor, department_id: int | None, *, role: str |
     return assignment
 
 
-def _reason(reason: str, message: str) -> str:
-    """The stripped reason; blank raises ``message`` (already translated) on the reason field."""
+def _reason(reason: str, message: str, *, field: str = "reason") -> str:
+    """The stripped reason; blank raises ``message`` (already translated) on ``field``."""
     reason = (reason or "").strip()
     if not reason:
-        raise invalid("reason", message)
+        raise invalid(field, message)
     return reason
 
 
@@ -120,7 +120,7 @@ def return_decide(case_id: int, *, actor, request_id: int, approve: bool, note: 
     Refused: the department keeps the case, in the state it was in.
     """
     if not approve:
-        note = _reason(note, _("请填写不同意退单的理由"))
+        note = _reason(note, _("请填写不同意退单的理由"), field="note")
 
     def step(case: Case, roles) -> Step:
         request = _pending(ReturnRequest, case, request_id)
@@ -186,7 +186,7 @@ def extension_request(
 def extension_decide(case_id: int, *, actor, request_id: int, approve: bool, note: str = "") -> Case:
     """审批延期. Approved: the handling deadline moves and its warning ladder starts afresh."""
     if not approve:
-        note = _reason(note, _("请填写不同意延期的理由"))
+        note = _reason(note, _("请填写不同意延期的理由"), field="note")
 
     def step(case: Case, roles) -> Step:
         extension = _pending(Extension, case, request_id)
@@ -223,7 +223,7 @@ def hold_request(case_id: int, *, actor, reason: str, department_id: int | None 
 def hold_decide(case_id: int, *, actor, request_id: int, approve: bool, note: str = "") -> Case:
     """审批挂账. Approved: the handling clock stops until resumed."""
     if not approve:
-        note = _reason(note, _("请填写不同意挂账的理由"))
+        note = _reason(note, _("请填写不同意挂账的理由"), field="note")
 
     def step(case: Case, roles) -> Step:
         hold = _pending(Hold, case, request_id)
