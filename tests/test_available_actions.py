@@ -16,7 +16,7 @@ from cases.api.actions import ACTIONS
 from cases.models import Assignment, Case, Extension, Hold, MediationSession, ReturnRequest, Supervision
 from cases.services import handling, mediation, supervision
 from cases.services.lifecycle import OPEN_CO
-from tests.api_helpers import get, post
+from tests.api_helpers import assert_error, get, post
 from tests.personas import report_ac_dispute, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,11 @@ def _supervision_answered(w, case):
     supervision.supervision_respond(case.pk, actor=w.zhifa, supervision_id=notice.pk, response="已配合")
 
 
+def _lead_returned(w, case):
+    request = handling.return_request(case.pk, actor=w.tiaojie, reason="不属于调解职责")
+    handling.return_decide(case.pk, actor=w.zhang, request_id=request.pk, approve=True)
+
+
 # state name: (the status walk_to reaches, then a step that brings the sub-state)
 STATES = {
     "reported": ("reported", None),
@@ -103,6 +108,7 @@ STATES = {
     "session_held": ("in_progress", _session_held),
     "supervised": ("in_progress", _supervised),
     "supervision_answered": ("in_progress", _supervision_answered),
+    "lead_returned": ("in_progress", _lead_returned),
     "resolved": ("resolved", None),
     "resolved_supervised": ("resolved", _supervised),
     "closed": ("closed", None),
@@ -193,6 +199,17 @@ def test_after_the_lead_signs_sign_and_resume_are_no_longer_offered(world):
     assert "resume" not in offered
     assert post(w.tiaojie, f"/api/cases/{case.pk}/sign/").status_code == 409
     assert post(w.tiaojie, f"/api/cases/{case.pk}/resume/").status_code == 409
+
+
+def test_a_case_returned_for_redispatch_is_not_offered_for_merging(world):
+    """Once dispatched, a case counts in the handling measures: after the lead's return it waits
+    for re-dispatch, and a merge is refused with a reason, not by a database constraint."""
+    w = world
+    case = build(w, "lead_returned")
+    assert case.status == "accepted"
+    assert "merge" not in get(w.zhang, f"/api/cases/{case.pk}/").json()["available_actions"]
+    response = post(w.zhang, f"/api/cases/{case.pk}/merge/", valid_input("merge", case, w))
+    assert_error(response, 409, "already_dispatched")
 
 
 @pytest.mark.parametrize("state", list(STATES))

@@ -273,6 +273,14 @@ def _no_part_to_waive() -> Invalid:
     return invalid("assignment", _("没有可免除的协办派单"))
 
 
+def _never_dispatched(case: Case, facts: Facts, _subject) -> LifecycleError | None:
+    # A case once dispatched counts in the handling measures: it may be re-dispatched, not merged
+    # (the constraint case_dispatched_state_consistent holds the database to it).
+    if case.dispatched_at is not None:
+        return Conflict(_("案件已分拨过，不能并案"), code="already_dispatched")
+    return None
+
+
 def _unassigned(case: Case, facts: Facts, _subject) -> LifecycleError | None:
     if facts.assignments:
         return Conflict(_("案件仍有未退回的派单，不能重复分拨"), code="already_assigned")
@@ -320,6 +328,7 @@ class Precondition:
 
 OWN = "own"
 PRECONDITIONS: dict[str, Precondition] = {
+    "merge": Precondition(_never_dispatched),
     "dispatch": Precondition(_unassigned),
     "sign": Precondition(_sign, OWN),
     "request_return": Precondition(_request_return, OWN),
