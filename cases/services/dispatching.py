@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from cases.deadlines import deadline_fields, set_deadline, sla_for
 from cases.dispatch import JOINT, LIAISON, SOLO
 from cases.models import (
-    INACTIVE_ASSIGNMENT_STATUSES,
     Assignment,
     AssignmentRole,
     Case,
@@ -22,14 +21,14 @@ from cases.models import (
 )
 from cases.selectors import dispatch_plan_for, handlers_of
 from cases.services.effects import notify
-from cases.services.lifecycle import Conflict, Step, invalid, now, transition
+from cases.services.lifecycle import Step, invalid, now, transition
 from workstation.models import Department, StationDepartment
 
 
 def case_accept(case_id: int, *, actor, category: Category | None = None, expected_status: str | None = None) -> Case:
     """受理: the chief takes the case in, optionally setting or correcting its category."""
 
-    def step(case: Case, roles) -> Step:
+    def step(case: Case, _subject) -> Step:
         # Accepted in time or not, the accept deadline is met: its ladder stops here.
         out = Step(fields={"accepted_at", "accept_next_rung_at", "ladder"})
         case.accepted_at, case.accept_next_rung_at, case.ladder = now(), None, Ladder.NONE
@@ -49,7 +48,7 @@ def case_reject(case_id: int, *, actor, reason: str, expected_status: str | None
     if not reason:
         raise invalid("reason", _("请填写不予受理的理由"))
 
-    def step(case: Case, roles) -> Step:
+    def step(case: Case, _subject) -> Step:
         case.reject_reason = reason
         case.closed_at = now()
         # Notices are stored in the language of record, whatever language the request had active.
@@ -67,7 +66,7 @@ def case_merge(case_id: int, *, actor, into_id: int, reason: str = "", expected_
     if into_id == case_id:
         raise invalid("into", _("不能并入案件本身"))
 
-    def step(case: Case, roles) -> Step:
+    def step(case: Case, _subject) -> Step:
         target = Case.objects.filter(pk=into_id, station_id=case.station_id).first()
         if target is None:
             raise invalid("into", _("目标案件不存在或不属于同一工作站"))
@@ -117,7 +116,7 @@ def case_dispatch(
     override = override or Override()
     reason = (reason or "").strip()
 
-    def step(case: Case, roles) -> Step:
+    def step(case: Case, _subject) -> Step:
         moment = now()
         if override.category_id is not None:
             category = Category.objects.filter(pk=override.category_id, is_active=True).first()
@@ -167,9 +166,6 @@ def case_dispatch(
             changes["category_id"] = {"suggested": plan.suggestion.category_id, "chosen": case.category_id}
         if changes and not reason:
             raise invalid("reason", _("调整分拨方案须说明理由"))
-
-        if Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).exists():
-            raise Conflict(_("案件仍有未退回的派单，不能重复分拨"), code="already_assigned")
 
         fields = {"category", "dispatch_mode", "lead_department", "dispatch_plan", "dispatch_override"}
         sla = sla_for(case.category, case.urgency)

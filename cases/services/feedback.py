@@ -33,7 +33,7 @@ def case_feedback(case_id: int, *, actor, result: str, comment: str = "", expect
     if result == Satisfaction.DISSATISFIED and not comment:
         raise invalid("comment", _("不满意时请说明原因"))
 
-    def step(case: Case, roles) -> Step:
+    def step(case: Case, _subject) -> Step:
         moment = now()
         Feedback.objects.create(case=case, result=result, comment=comment, given_by=actor)
         case.satisfaction = result
@@ -78,7 +78,7 @@ def case_feedback(case_id: int, *, actor, result: str, comment: str = "", expect
 def case_close(case_id: int, *, actor, reason: str = "", expected_status: str | None = None) -> Case:
     """结案 by the chief, e.g. after verifying by phone with a reporter who is not in the system."""
 
-    def step(case: Case, roles) -> Step:
+    def step(case: Case, _subject) -> Step:
         case.closed_at = now()
         return Step(fields={"closed_at"})
 
@@ -96,7 +96,7 @@ def case_close_default(case_id: int, *, actor=None, feedback_due_at: datetime | 
     window, and is left alone (Conflict).
     """
 
-    def step(case: Case, roles) -> Step:
+    def step(case: Case, _subject) -> Step:
         if feedback_due_at is not None and case.feedback_due_at != feedback_due_at:
             raise Conflict(_("反馈期限已变更"), code="stale")
         Feedback.objects.create(case=case, result=Satisfaction.DEFAULT)

@@ -12,7 +12,6 @@ from datetime import datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from cases.access import department_ids_for
 from cases.deadlines import due, handle_unit, set_deadline, sla_for
 from cases.models import (
     INACTIVE_ASSIGNMENT_STATUSES,
@@ -32,29 +31,11 @@ from cases.models import (
 from cases.selectors import chiefs_of
 from cases.services.attachments import attach_files
 from cases.services.effects import notify
-from cases.services.lifecycle import Conflict, Forbidden, Step, invalid, now, transition
+from cases.services.lifecycle import OPEN_CO, Conflict, Step, invalid, now, transition
 from workstation.calendar import get_calendar
 
 A = AssignmentStatus
-OPEN_CO = [A.PENDING, A.SIGNED, A.RETURN_REQUESTED]
 # Notification titles and bodies are stored in the language of record: they are not translated.
-
-
-def _own_assignment(case: Case, actor, department_id: int | None, *, role: str | None = None) -> Assignment:
-    """The actor's department's active assignment on this case, locked."""
-    mine = department_ids_for(actor, case.station_id)
-    if department_id is not None:
-        if department_id not in mine:
-            raise Forbidden(_("您不属于该部门"))
-        mine = {department_id}
-    qs = Assignment.objects.select_for_update(no_key=True).filter(case=case, department_id__in=mine)
-    qs = qs.exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).order_by("role", "pk")  # "co" < "lead"
-    if role:
-        qs = qs.filter(role=role)
-    assignment = qs.last()  # the lead assignment first when a user acts for both
-    if assignment is None:
-        raise Forbidden(_("您的部门没有该案件的有效派单"))
-    return assignment
 
 
 def _reason(reason: str, message: str, *, field: str = "reason") -> str:
@@ -68,10 +49,7 @@ def _reason(reason: str, message: str, *, field: str = "reason") -> str:
 def assignment_sign(case_id: int, *, actor, department_id: int | None = None) -> Case:
     """签收. The lead's signature puts the case in progress; the clock already runs since dispatch."""
 
-    def step(case: Case, roles) -> Step:
-        assignment = _own_assignment(case, actor, department_id)
-        if assignment.status != A.PENDING:
-            raise Conflict(_("该派单已签收"), code="already_signed")
+    def step(case: Case, assignment: Assignment) -> Step:
         assignment.status, assignment.signed_at, assignment.signed_by = A.SIGNED, now(), actor
         assignment.save(update_fields=["status", "signed_at", "signed_by"])
         out = Step(payload={"department": assignment.department_id, "role": assignment.role})
@@ -79,7 +57,7 @@ def assignment_sign(case_id: int, *, actor, department_id: int | None = None) ->
             out.target = CaseStatus.IN_PROGRESS
         return out
 
-    case, _result = transition(case_id, actor=actor, action="sign", step=step)
+    case, _result = transition(case_id, actor=actor, action="sign", step=step, subject_id=department_id)
     return case
 
 
@@ -87,12 +65,7 @@ def return_request(case_id: int, *, actor, reason: str, department_id: int | Non
     """申请退单: a department asks to give the case back; the chief decides."""
     reason = _reason(reason, _("请填写退单理由"))
 
-    def step(case: Case, roles) -> Step:
-        assignment = _own_assignment(case, actor, department_id)
-        if assignment.status == A.RETURN_REQUESTED:
-            raise Conflict(_("已提交退单申请，待站长审批"), code="pending_request")
-        if assignment.status not in (A.PENDING, A.SIGNED):
-            raise Conflict(_("该派单当前不能退单"), code="illegal_transition")
+    def step(case: Case, assignment: Assignment) -> Step:
         request = ReturnRequest.objects.create(case=case, assignment=assignment, reason=reason, requested_by=actor)
         # Remember where it was, so a refusal puts it back.
         was_signed = assignment.signed_at is not None
@@ -110,7 +83,9 @@ def return_request(case_id: int, *, actor, reason: str, department_id: int | Non
             result=request,
         )
 
-    _case, request = transition(case_id, actor=actor, action="request_return", step=step, reason=reason)
+    _case, request = transition(
+        case_id, actor=actor, action="request_return", step=step, reason=reason, subject_id=department_id
+    )
     return request
 
 
@@ -122,8 +97,7 @@ def return_decide(case_id: int, *, actor, request_id: int, approve: bool, note: 
     if not approve:
         note = _reason(note, _("请填写不同意退单的理由"), field="note")
 
-    def step(case: Case, roles) -> Step:
-        request = _pending(ReturnRequest, case, request_id)
+    def step(case: Case, request: ReturnRequest) -> Step:
         assignment = Assignment.objects.select_for_update(no_key=True).get(pk=request.assignment_id)
         _decide(request, actor, approve, note, case=case, kind="return")
         out = Step(payload={"request": request.pk, "approved": approve, "department": assignment.department_id})
@@ -141,7 +115,9 @@ def return_decide(case_id: int, *, actor, request_id: int, approve: bool, note: 
             assignment.save(update_fields=["status"])
         return out
 
-    case, _result = transition(case_id, actor=actor, action="decide_return", step=step, reason=note)
+    case, _result = transition(
+        case_id, actor=actor, action="decide_return", step=step, reason=note, subject_id=request_id
+    )
     return case
 
 
@@ -151,17 +127,9 @@ def extension_request(
     """申请延期: only before the handling due time, and only to a later time."""
     reason = _reason(reason, _("请填写延期理由"))
 
-    def step(case: Case, roles) -> Step:
-        assignment = _own_assignment(case, actor, department_id, role=AssignmentRole.LEAD)
-        moment = now()
-        if case.handle_due_at is None:
-            raise Conflict(_("案件没有办理期限"), code="no_deadline")
-        if moment >= case.handle_due_at:
-            raise Conflict(_("已超过办理期限，不能再申请延期"), code="past_due")
+    def step(case: Case, assignment: Assignment) -> Step:
         if requested_due_at <= case.handle_due_at:
             raise invalid("requested_due_at", _("申请的期限须晚于当前办理期限"))
-        if Extension.objects.filter(assignment=assignment, status=DecisionStatus.PENDING).exists():
-            raise Conflict(_("已有待审批的延期申请"), code="pending_request")
         extension = Extension.objects.create(
             case=case,
             assignment=assignment,
@@ -179,7 +147,9 @@ def extension_request(
         )
         return Step(payload={"request": extension.pk, "to": requested_due_at.isoformat()}, result=extension)
 
-    _case, extension = transition(case_id, actor=actor, action="request_extension", step=step, reason=reason)
+    _case, extension = transition(
+        case_id, actor=actor, action="request_extension", step=step, reason=reason, subject_id=department_id
+    )
     return extension
 
 
@@ -188,15 +158,16 @@ def extension_decide(case_id: int, *, actor, request_id: int, approve: bool, not
     if not approve:
         note = _reason(note, _("请填写不同意延期的理由"), field="note")
 
-    def step(case: Case, roles) -> Step:
-        extension = _pending(Extension, case, request_id)
+    def step(case: Case, extension: Extension) -> Step:
         _decide(extension, actor, approve, note, case=case, kind="extension")
         out = Step(payload={"request": extension.pk, "approved": approve})
         if approve:
             _move_handle_due(case, extension.requested_due_at, out)
         return out
 
-    case, _result = transition(case_id, actor=actor, action="decide_extension", step=step, reason=note)
+    case, _result = transition(
+        case_id, actor=actor, action="decide_extension", step=step, reason=note, subject_id=request_id
+    )
     return case
 
 
@@ -204,19 +175,16 @@ def hold_request(case_id: int, *, actor, reason: str, department_id: int | None 
     """申请挂账: the lead asks to pause the clock (e.g. waiting for a court or an appraisal)."""
     reason = _reason(reason, _("请填写挂账理由"))
 
-    def step(case: Case, roles) -> Step:
-        assignment = _own_assignment(case, actor, department_id, role=AssignmentRole.LEAD)
-        if case.held_at is not None:
-            raise Conflict(_("案件已挂账"), code="already_held")
-        if Hold.objects.filter(assignment=assignment, status=DecisionStatus.PENDING).exists():
-            raise Conflict(_("已有待审批的挂账申请"), code="pending_request")
+    def step(case: Case, assignment: Assignment) -> Step:
         hold = Hold.objects.create(case=case, assignment=assignment, reason=reason, requested_by=actor)
         notify(
             chiefs_of(case.station_id), kind="hold_requested", title=f"挂账申请：{case.number}", body=reason, case=case
         )
         return Step(payload={"request": hold.pk}, result=hold)
 
-    _case, hold = transition(case_id, actor=actor, action="request_hold", step=step, reason=reason)
+    _case, hold = transition(
+        case_id, actor=actor, action="request_hold", step=step, reason=reason, subject_id=department_id
+    )
     return hold
 
 
@@ -225,8 +193,7 @@ def hold_decide(case_id: int, *, actor, request_id: int, approve: bool, note: st
     if not approve:
         note = _reason(note, _("请填写不同意挂账的理由"), field="note")
 
-    def step(case: Case, roles) -> Step:
-        hold = _pending(Hold, case, request_id)
+    def step(case: Case, hold: Hold) -> Step:
         _decide(hold, actor, approve, note, case=case, kind="hold")
         out = Step(payload={"request": hold.pk, "approved": approve})
         if approve:
@@ -237,16 +204,16 @@ def hold_decide(case_id: int, *, actor, request_id: int, approve: bool, note: st
             out.fields.add("held_at")
         return out
 
-    case, _result = transition(case_id, actor=actor, action="decide_hold", step=step, reason=note)
+    case, _result = transition(
+        case_id, actor=actor, action="decide_hold", step=step, reason=note, subject_id=request_id
+    )
     return case
 
 
 def hold_resume(case_id: int, *, actor) -> Case:
     """恢复办理: the deadline moves on by the working time spent on hold."""
 
-    def step(case: Case, roles) -> Step:
-        if case.held_at is None:
-            raise Conflict(_("案件未挂账"), code="not_held")
+    def step(case: Case, _subject) -> Step:
         moment = now()
         hold = (
             Hold.objects.select_for_update(no_key=True)
@@ -277,18 +244,15 @@ def part_record(case_id: int, *, actor, text: str, department_id: int | None = N
     if not text:
         raise invalid("text", _("请填写协办情况"))
 
-    def step(case: Case, roles) -> Step:
-        assignment = _own_assignment(case, actor, department_id, role=AssignmentRole.CO)
-        if assignment.status != A.SIGNED:
-            raise Conflict(
-                _("请先签收派单") if assignment.status == A.PENDING else _("该派单当前不能反馈"), code="not_signed"
-            )
+    def step(case: Case, assignment: Assignment) -> Step:
         assignment.status, assignment.part_text = A.PART_DONE, text
         assignment.part_recorded_at = assignment.finished_at = now()
         assignment.save(update_fields=["status", "part_text", "part_recorded_at", "finished_at"])
         return Step(payload={"department": assignment.department_id})
 
-    case, _result = transition(case_id, actor=actor, action="record_part", step=step, reason=text)
+    case, _result = transition(
+        case_id, actor=actor, action="record_part", step=step, reason=text, subject_id=department_id
+    )
     return case
 
 
@@ -296,19 +260,14 @@ def part_waive(case_id: int, *, actor, assignment_id: int, reason: str) -> Case:
     """免除协办: the chief lets the lead resolve without a co-department's part."""
     reason = _reason(reason, _("请填写免除理由"))
 
-    def step(case: Case, roles) -> Step:
-        assignment = (
-            Assignment.objects.select_for_update(no_key=True)
-            .filter(pk=assignment_id, case=case, role=AssignmentRole.CO, status__in=OPEN_CO)
-            .first()
-        )
-        if assignment is None:
-            raise invalid("assignment", _("没有可免除的协办派单"))
+    def step(case: Case, assignment: Assignment) -> Step:
         assignment.status, assignment.finished_at = A.WAIVED, now()
         assignment.save(update_fields=["status", "finished_at"])
         return Step(payload={"department": assignment.department_id})
 
-    case, _result = transition(case_id, actor=actor, action="waive_part", step=step, reason=reason)
+    case, _result = transition(
+        case_id, actor=actor, action="waive_part", step=step, reason=reason, subject_id=assignment_id
+    )
     return case
 
 
@@ -325,21 +284,7 @@ def case_resolve(
     if not text:
         raise invalid("text", _("请填写办理结果"))
 
-    def step(case: Case, roles) -> Step:
-        lead = _own_assignment(case, actor, department_id, role=AssignmentRole.LEAD)
-        if lead.status != A.SIGNED:
-            raise Conflict(_("请先签收派单"), code="not_signed")
-        if case.held_at is not None:
-            raise Conflict(_("案件挂账中，请先恢复办理"), code="on_hold")
-        waiting = list(
-            Assignment.objects.filter(case=case, role=AssignmentRole.CO, status__in=OPEN_CO).select_related(
-                "department"
-            )
-        )
-        if waiting:
-            names = _("、").join(str(a.department) for a in waiting)
-            message = _("协办部门尚未反馈：%(departments)s（或由站长免除）") % {"departments": names}
-            raise Conflict(message, code="parts_missing")
+    def step(case: Case, lead: Assignment) -> Step:
         moment = now()
         lead.status, lead.finished_at = A.DONE, moment
         lead.save(update_fields=["status", "finished_at"])
@@ -364,17 +309,8 @@ def case_resolve(
             },
         )
 
-    case, _result = transition(case_id, actor=actor, action="resolve", step=step, reason=text)
+    case, _result = transition(case_id, actor=actor, action="resolve", step=step, reason=text, subject_id=department_id)
     return case
-
-
-def _pending(model, case: Case, request_id: int):
-    request = model.objects.select_for_update(no_key=True).filter(pk=request_id, case=case).first()
-    if request is None:
-        raise invalid("request", _("申请不存在"))
-    if request.status != DecisionStatus.PENDING:
-        raise Conflict(_("该申请已审批"), code="already_decided")
-    return request
 
 
 # Notices are stored in the language of record, whatever language the request had active.

@@ -20,7 +20,7 @@ from cases.models import (
 )
 from cases.selectors import handlers_of
 from cases.services.effects import notify
-from cases.services.lifecycle import Conflict, Step, invalid, now, transition
+from cases.services.lifecycle import Step, invalid, now, transition
 from workstation.models import Department
 
 Role = MediationParticipant.Role
@@ -54,9 +54,7 @@ def mediation_schedule(
         if p.role != Role.DEPARTMENT and not p.name.strip():
             raise invalid("participants", _("请填写参与人姓名"))
 
-    def step(case: Case, roles) -> Step:
-        if case.mediations.filter(status=MediationSession.Status.SCHEDULED).exists():
-            raise Conflict(_("上一轮调处尚未记录结果"), code="round_open")
+    def step(case: Case, _subject) -> Step:
         last = case.mediations.aggregate(n=Max("round_no"))["n"] or 0
         session = MediationSession.objects.create(
             case=case, round_no=last + 1, scheduled_at=scheduled_at, place=place, created_by=actor
@@ -115,12 +113,7 @@ def mediation_record(
     if outcome == MediationOutcome.AGREEMENT and not agreement:
         raise invalid("agreement", _("达成协议时请填写协议内容"))
 
-    def step(case: Case, roles) -> Step:
-        session = MediationSession.objects.select_for_update(no_key=True).filter(pk=session_id, case=case).first()
-        if session is None:
-            raise invalid("session", _("调处不存在"))
-        if session.status != MediationSession.Status.SCHEDULED:
-            raise Conflict(_("该轮调处已记录结果"), code="already_recorded")
+    def step(case: Case, session: MediationSession) -> Step:
         session.status = MediationSession.Status.HELD
         session.minutes, session.outcome, session.agreement, session.held_at = minutes, outcome, agreement, now()
         session.save(update_fields=["status", "minutes", "outcome", "agreement", "held_at"])
@@ -130,5 +123,7 @@ def mediation_record(
             session.participants.filter(pk__in=list(attended_ids)).update(attended=True)
         return Step(payload={"session": session.pk, "round": session.round_no, "outcome": outcome}, result=session)
 
-    _case, session = transition(case_id, actor=actor, action="record_mediation", step=step, reason=minutes)
+    _case, session = transition(
+        case_id, actor=actor, action="record_mediation", step=step, reason=minutes, subject_id=session_id
+    )
     return session

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Case, Supervision
 from cases.selectors import handlers_of
 from cases.services.effects import notify
-from cases.services.lifecycle import Conflict, Step, invalid, now, transition
+from cases.services.lifecycle import Step, invalid, now, transition
 
 # Notification titles and bodies are stored in the language of record: they are not translated.
 
@@ -17,7 +17,7 @@ def case_supervise(case_id: int, *, actor, message: str) -> Supervision:
     if not message:
         raise invalid("message", _("请填写督办内容"))
 
-    def step(case: Case, roles) -> Step:
+    def step(case: Case, _subject) -> Step:
         supervision = Supervision.objects.create(
             case=case, level=Supervision.Level.MANUAL, message=message, created_by=actor
         )
@@ -42,16 +42,7 @@ def supervision_respond(case_id: int, *, actor, supervision_id: int, response: s
     if not response:
         raise invalid("response", _("请填写督办回复"))
 
-    def step(case: Case, roles) -> Step:
-        supervision = (
-            Supervision.objects.select_for_update(no_key=True)
-            .filter(pk=supervision_id, case=case, level=Supervision.Level.MANUAL)
-            .first()
-        )
-        if supervision is None:
-            raise invalid("supervision", _("督办不存在"))
-        if supervision.responded_at:
-            raise Conflict(_("该督办已回复"), code="already_responded")
+    def step(case: Case, supervision: Supervision) -> Step:
         supervision.response, supervision.responded_by, supervision.responded_at = response, actor, now()
         supervision.save(update_fields=["response", "responded_by", "responded_at"])
         notify(
@@ -63,5 +54,7 @@ def supervision_respond(case_id: int, *, actor, supervision_id: int, response: s
         )
         return Step(payload={"supervision": supervision.pk}, result=supervision)
 
-    _case, supervision = transition(case_id, actor=actor, action="respond_supervision", step=step, reason=response)
+    _case, supervision = transition(
+        case_id, actor=actor, action="respond_supervision", step=step, reason=response, subject_id=supervision_id
+    )
     return supervision
