@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from cases.access import case_roles
 from cases.models import Case, CaseEvent, CaseStatus
+from governance import clock
 
 S = CaseStatus
 
@@ -192,4 +192,5 @@ def transition(
 
 
 def now():
-    return timezone.now()
+    """The moment every service stamps: the real time, or the one the caller set (governance.clock)."""
+    return clock.now()
