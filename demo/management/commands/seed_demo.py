@@ -4,7 +4,7 @@
    category taxonomy with keyword rules, district time limits, working hours and the official
    calendar) are fetched or created by their natural keys. Existing rows are never changed, not
    even a demo user's password.
-2. The sample cases (``cases.demo_data.CASES``) are created only while the station has no case,
+2. The sample cases (``demo.data.CASES``) are created only while the station has no case,
    so a second run adds nothing.
 
 The lifecycle services (``cases/services``) stamp every step with the present moment, and the audit
@@ -32,10 +32,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from cases import demo_data
 from cases.deadlines import backfill_ladders, due, rungs, sla_for
-from cases.demo_data import DemoCase
-from cases.demo_tokens import ensure_demo_tokens
 from cases.models import (
     Assignment,
     AssignmentRole,
@@ -61,6 +58,9 @@ from cases.models import (
 )
 from cases.selectors import dispatch_plan_for
 from cases.services.intake import next_case_number
+from demo import data as demo_data
+from demo.data import DemoCase
+from demo.tokens import ensure_demo_tokens
 from workstation.calendar import WorkingCalendar, get_calendar
 from workstation.models import (
     CalendarDay,
