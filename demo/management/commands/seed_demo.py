@@ -7,21 +7,20 @@
 2. The sample cases (``demo.data.CASES``) are created only while the station has no case,
    so a second run adds nothing.
 
-The lifecycle services (``cases/services``) stamp every step with the present moment, and the audit
-table refuses later corrections, so a history that happened in the past cannot go through them.
-The cases are therefore written with the ORM, but only through one helper per service
-(``_case_report``, ``_case_accept``, ``_case_dispatch`` …), each writing what its service writes:
-the same fields, assignment states, event action and payload. The dispatch plan comes from the
-real rule (``cases.selectors.dispatch_plan_for``), due times from ``cases.deadlines``, numbers
-from ``next_case_number``.
+Each sample case lives its history through the lifecycle services (``cases/services``), each step
+at a plausible moment in the past with the services' clock set to it (``governance.clock``), and
+the deadline sweep runs at the moments its rungs fell due: the demo shows exactly what the product
+writes. Its notices are real notices (the demo's bell shows them); the demo users choose no
+e-mail or SMS, so no copy of a past notice goes out.
 
 Times are relative to now; anything random comes from ``random.Random(2026)``.
 """
 
+import heapq
 import io
 import random
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -30,9 +29,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
-from cases.deadlines import backfill_ladders, due, rungs, sla_for
 from cases.models import (
     Assignment,
     AssignmentRole,
@@ -41,26 +40,31 @@ from cases.models import (
     CaseEvent,
     CaseStatus,
     Category,
-    Deadline,
-    DispatchMode,
     Feedback,
     KeywordRule,
-    Ladder,
     MediationOutcome,
     MediationParticipant,
     MediationSession,
-    Party,
+    Notification,
     Satisfaction,
     SlaRule,
+    Source,
     Summons,
     Supervision,
     Urgency,
 )
-from cases.selectors import dispatch_plan_for
-from cases.services.intake import next_case_number
+from cases.services.dispatching import case_accept, case_dispatch, case_merge, case_reject
+from cases.services.external import case_report_external
+from cases.services.feedback import case_feedback
+from cases.services.handling import assignment_sign, case_resolve, part_record
+from cases.services.intake import PartyInput, case_report
+from cases.services.mediation import ParticipantInput, mediation_record, mediation_schedule
+from cases.services.supervision import case_supervise, supervision_respond
+from cases.services.sweep import LADDERS, sweep_deadlines
 from demo import data as demo_data
 from demo.data import DemoCase
 from demo.tokens import ensure_demo_tokens
+from governance import clock
 from workstation.calendar import WorkingCalendar, get_calendar
 from workstation.models import (
     CalendarDay,
@@ -261,18 +265,16 @@ class Reference:
 # --- Sample cases -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Deadline:
-    kind: str  # a Deadline value
-    start: datetime
-    due: datetime
-    unit: str
-    met_at: datetime | None  # None while it still runs
-    assignment: Assignment | None = None
-
-
 class CaseSeeder:
-    """Builds the sample cases step by step, each step at a plausible moment before now."""
+    """Lives the sample cases' histories through the lifecycle services, at moments before now.
+
+    1. Each case's life is a generator (:meth:`life`): resumed with the clock set to a moment, it
+       takes one step through a service and yields the moment of its next step.
+    2. :meth:`seed` runs the steps of all cases in time order, each inside ``clock.frozen_at``.
+    3. Before each step the deadline sweep runs, as the beat would have, at each minute in which a
+       rung or a feedback window fell due: the ladders, their notices and the default-satisfied
+       closures are the sweep's own. Its last run is at now; from then on the beat takes over.
+    """
 
     def __init__(self, ref: Reference, now: datetime) -> None:
         self.ref = ref
@@ -280,9 +282,9 @@ class CaseSeeder:
         self.rng = random.Random(RANDOM_SEED)  # noqa: S311 - reproducible demo data, not security
         self.calendar: WorkingCalendar = get_calendar()
         self.station = ref.station
-        self.created: Counter[str] = Counter()
         self.by_key: dict[str, Case] = {}
         self.external_seq: Counter[str] = Counter()
+        self.sweeps = 0
         self.handlers = self._handlers()
         self.grid_workers = {
             code: spec.username for spec in demo_data.DEMO_USERS for code in spec.grids if spec.role == Role.GRID_WORKER
@@ -319,394 +321,58 @@ class CaseSeeder:
         """Urgent matters are handled at once; normal ones wait for working hours."""
         return moment if urgency != Urgency.NORMAL else self.calendar.next_working_moment(moment)
 
-    # Rows that record when something happened.
+    # --- The timeline. ---------------------------------------------------------------------------
 
-    def _event(
-        self,
-        case: Case,
-        at: datetime,
-        action: str,
-        from_status: str,
-        to_status: str,
-        actor: User | None,
-        reason: str = "",
-        payload: dict | None = None,
-    ) -> None:
-        event = CaseEvent(
-            case=case,
-            actor=actor,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-            payload=payload or {},
-        )
-        self._insert_as_of(event, at)
-        self.created["流转记录"] += 1
+    def seed(self, specs: list[DemoCase]) -> None:
+        """Report each case at its moment and take every step of every case in time order."""
+        reported = {spec.key: self._reported_at(spec.days_ago) for spec in specs}
+        for spec in specs:
+            if spec.duplicate_of:  # a duplicate comes in after the case it repeats
+                earliest = reported[spec.duplicate_of] + self._minutes(60, 600)
+                reported[spec.key] = min(max(reported[spec.key], earliest), self.now - timedelta(minutes=1))
+        lives = [(reported[spec.key], order, self.life(spec)) for order, spec in enumerate(specs)]
+        heapq.heapify(lives)
+        while lives:
+            moment, order, life = heapq.heappop(lives)
+            self._sweep_until(moment)
+            with clock.frozen_at(moment):
+                upcoming = next(life, None)
+            if upcoming is not None:
+                heapq.heappush(lives, (upcoming, order, life))
+        self._sweep_until(self.now)
+
+    def _sweep_until(self, moment: datetime) -> None:
+        """Run the minute sweep at every minute up to ``moment`` in which something fell due.
+
+        The beat runs it every minute; in the minutes between, it would find nothing to do.
+        """
+        while (falls_due := self._next_due()) is not None:
+            tick = falls_due.replace(second=0, microsecond=0)
+            if tick < falls_due:
+                tick += timedelta(minutes=1)
+            if tick > moment:
+                return
+            with clock.frozen_at(tick):
+                sweep_deadlines()
+            self.sweeps += 1
 
     @staticmethod
-    def _insert_as_of(obj, at: datetime) -> None:
-        """Insert ``obj`` with ``created_at=at``: the history it records happened in the past.
-
-        ``created_at`` is auto_now_add, which a normal save stamps with now, and a CaseEvent may not
-        be updated afterwards (on PostgreSQL a trigger refuses it). A raw save, as ``loaddata``
-        does, inserts the values as given.
-        """
-        obj.created_at = at
-        obj.save_base(raw=True)
-
-    # --- One helper per lifecycle step: the seam where the real services will go. --------------
-    # Each writes what the matching service in cases/services writes (fields, assignment states,
-    # event action and payload), at the given moment instead of now.
-
-    def _case_report(self, spec: DemoCase, number: str, at: datetime) -> Case:
-        """case_report."""
-        category = self.ref.categories[spec.category] if spec.category else None
-        grid = self.ref.grids[spec.grid] if spec.grid else None
-        reporter = None
-        if spec.source == "grid":
-            reporter = self.ref.users[self.grid_workers[spec.grid]]
-        elif spec.source == "leader":
-            reporter = self.ref.users["lingdao"]
-        external_id = None
-        if spec.source in EXTERNAL_ID_PREFIX:
-            self.external_seq[spec.source] += 1
-            day = timezone.localtime(at).strftime("%Y%m%d")
-            external_id = f"{EXTERNAL_ID_PREFIX[spec.source]}{day}{self.external_seq[spec.source]:04d}"
-        latitude = longitude = None
-        if grid is not None:
-            latitude = (grid.center_latitude + Decimal(self.rng.uniform(-0.0015, 0.0015))).quantize(SIX_PLACES)
-            longitude = (grid.center_longitude + Decimal(self.rng.uniform(-0.0015, 0.0015))).quantize(SIX_PLACES)
-        case = Case.objects.create(
-            number=number,
-            station=self.station,
-            grid=grid,
-            source=spec.source,
-            external_id=external_id,
-            category=category,
-            urgency=spec.urgency,
-            title=spec.title,
-            description=spec.description,
-            address=spec.address,
-            latitude=latitude,
-            longitude=longitude,
-            status=CaseStatus.REPORTED,
-            reporter=reporter,
-            reporter_name=spec.contact[0],
-            reporter_phone=spec.contact[1],
-            reported_at=at,
-            accept_due_at=due(at, sla_for(category, spec.urgency).accept),
-        )
-        Party.objects.bulk_create(
-            Party(
-                case=case,
-                role=party.role,
-                name=party.name,
-                phone=party.phone,
-                id_number=party.id_number,
-                organization=party.organization,
-                address=party.address,
-            )
-            for party in spec.parties
-        )
-        payload = {"source": spec.source, "external_id": external_id} if external_id else {"source": spec.source}
-        self._event(case, at, "report", "", CaseStatus.REPORTED, reporter, payload=payload)
-        return case
-
-    def _case_reject(self, case: Case, at: datetime, reason: str) -> None:
-        """case_reject."""
-        case.status, case.reject_reason, case.closed_at = CaseStatus.REJECTED, reason, at
-        case.save(update_fields=["status", "reject_reason", "closed_at", "updated_at"])
-        self._event(case, at, "reject", CaseStatus.REPORTED, CaseStatus.REJECTED, self._chief(), reason=reason)
-
-    def _case_merge(self, case: Case, at: datetime, target: Case) -> None:
-        """case_merge."""
-        case.status, case.duplicate_of, case.closed_at = CaseStatus.MERGED, target, at
-        case.save(update_fields=["status", "duplicate_of", "closed_at", "updated_at"])
-        self._event(
-            case,
-            at,
-            "merge",
-            CaseStatus.REPORTED,
-            CaseStatus.MERGED,
-            self._chief(),
-            reason=f"与{target.number}反映同一事项，并案办理。",
-            payload={"into": target.number},
-        )
-
-    def _case_accept(self, case: Case, at: datetime) -> None:
-        """case_accept."""
-        case.status, case.accepted_at = CaseStatus.ACCEPTED, at
-        case.save(update_fields=["status", "accepted_at", "updated_at"])
-        self._event(case, at, "accept", CaseStatus.REPORTED, CaseStatus.ACCEPTED, self._chief())
-
-    def _case_dispatch(self, case: Case, at: datetime) -> None:
-        """case_dispatch, following the 4+X rule's plan without override."""
-        plan = dispatch_plan_for(case, now=at)
-        case.status, case.dispatched_at, case.handle_due_at = CaseStatus.DISPATCHED, at, plan.handle_due_at
-        case.dispatch_mode, case.lead_department_id, case.dispatch_plan = plan.mode, plan.lead_id, plan.to_json()
-        case.save(
-            update_fields=[
-                "status",
-                "dispatched_at",
-                "handle_due_at",
-                "dispatch_mode",
-                "lead_department",
-                "dispatch_plan",
-                "updated_at",
-            ]
-        )
-        roles = [(plan.lead_id, AssignmentRole.LEAD)] + [(d, AssignmentRole.CO) for d in plan.co_ids]
-        Assignment.objects.bulk_create(
-            Assignment(
-                case=case,
-                department_id=department_id,
-                role=role,
-                status=AssignmentStatus.PENDING,
-                dispatched_at=at,
-                sign_due_at=plan.sign_due_at,
-                handle_due_at=plan.handle_due_at,
-            )
-            for department_id, role in roles
-        )
-        self.created["派单"] += len(roles)
-        presences = {p.department_id: p for p in StationDepartment.objects.filter(station=self.station)}
-        summoned = []
-        for summons in plan.summons:
-            row = Summons(
-                case=case,
-                presence=presences[summons.department_id],
-                liaison_officer_id=summons.liaison_officer_id,
-                reason="联合处置" if plan.mode == DispatchMode.JOINT else "牵头办理",
-            )
-            self._insert_as_of(row, at)
-            summoned.append(summons.department_id)
-            self.created["联络员召集"] += 1
-        payload = {
-            "mode": plan.mode,
-            "lead": plan.lead_id,
-            "co": list(plan.co_ids),
-            "summons": summoned,
-            "overridden": False,
-            "redispatch": False,
-        }
-        self._event(case, at, "dispatch", CaseStatus.ACCEPTED, CaseStatus.DISPATCHED, self._chief(), payload=payload)
-
-    def _assignments_sign(self, case: Case, at: datetime) -> datetime:
-        """assignment_sign by every department, the lead first; returns the last signature's time."""
-        moment = at
-        for assignment in case.assignments.order_by("-role", "id"):  # descending: "lead" before "co"
-            signer = self.handlers[assignment.department_id]
-            assignment.status, assignment.signed_at, assignment.signed_by = AssignmentStatus.SIGNED, moment, signer
-            assignment.save(update_fields=["status", "signed_at", "signed_by"])
-            before = case.status
-            if assignment.role == AssignmentRole.LEAD:
-                case.status = CaseStatus.IN_PROGRESS
-                case.save(update_fields=["status", "updated_at"])
-            payload = {"department": assignment.department_id, "role": assignment.role}
-            self._event(case, moment, "sign", before, case.status, signer, payload=payload)
-            # The liaison officer of an X department came to the station to take the case on.
-            case.summonses.filter(presence__department_id=assignment.department_id).update(
-                status=Summons.Status.ARRIVED, acknowledged_at=moment
-            )
-            moment = self._fit(moment, moment + self._minutes(5, 90), 1)
-        return moment
-
-    def _parts_record(self, case: Case, at: datetime) -> datetime:
-        """part_record by every co-department still owing its part; returns the last one's time."""
-        moment = at
-        for assignment in case.assignments.filter(role=AssignmentRole.CO, status=AssignmentStatus.SIGNED):
-            text = f"{assignment.department}已配合完成现场核查和相关处置。"
-            assignment.status, assignment.part_text = AssignmentStatus.PART_DONE, text
-            assignment.part_recorded_at = assignment.finished_at = moment
-            assignment.save(update_fields=["status", "part_text", "part_recorded_at", "finished_at"])
-            actor = self.handlers[assignment.department_id]
-            payload = {"department": assignment.department_id}
-            self._event(case, moment, "record_part", case.status, case.status, actor, reason=text, payload=payload)
-            moment = self._fit(moment, moment + self._minutes(10, 120), 1)
-        return moment
-
-    def _case_resolve(self, case: Case, at: datetime, text: str) -> None:
-        """case_resolve by the lead department."""
-        lead = case.assignments.get(role=AssignmentRole.LEAD)
-        lead.status, lead.finished_at = AssignmentStatus.DONE, at
-        lead.save(update_fields=["status", "finished_at"])
-        case.status, case.resolved_at, case.ladder = CaseStatus.RESOLVED, at, Ladder.NONE
-        case.feedback_due_at = due(at, sla_for(case.category, case.urgency).feedback)
-        case.save(update_fields=["status", "resolved_at", "feedback_due_at", "ladder", "updated_at"])
-        agreement = case.mediations.filter(outcome=MediationOutcome.AGREEMENT).order_by("-round_no").first()
-        payload = {"resolution": text, "evidence": [], "agreement_round": agreement.round_no if agreement else None}
-        actor = self.handlers[lead.department_id]
-        self._event(case, at, "resolve", CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED, actor, text, payload)
-
-    def _case_feedback(self, case: Case, at: datetime, result: str) -> None:
-        """case_feedback: satisfied or basic closes the case; dissatisfied sends it back (rework)."""
-        comment = self.rng.choice(demo_data.FEEDBACK_COMMENTS[result])
-        # An outside reporter answers a phone call-back, which the chief records.
-        given_by = case.reporter or self._chief()
-        self._insert_as_of(Feedback(case=case, result=result, comment=comment, given_by=given_by), at)
-        self.created["反馈"] += 1
-        case.satisfaction = result
-        payload = {"result": result}
-        if result == Satisfaction.DISSATISFIED:
-            # Rework: the lead's assignment reopens and the handling clock starts again.
-            case.status, case.rework_count, case.ladder = CaseStatus.IN_PROGRESS, case.rework_count + 1, Ladder.NONE
-            case.resolved_at = case.feedback_due_at = None
-            case.handle_due_at = due(at, sla_for(case.category, case.urgency).handle)
-            fields = ["status", "rework_count", "ladder", "resolved_at", "feedback_due_at", "handle_due_at"]
-            case.save(update_fields=[*fields, "satisfaction", "updated_at"])
-            case.assignments.filter(role=AssignmentRole.LEAD).update(
-                status=AssignmentStatus.SIGNED, finished_at=None, handle_due_at=case.handle_due_at
-            )
-            payload["rework"] = case.rework_count
-        else:
-            case.status, case.closed_at = CaseStatus.CLOSED, at
-            case.save(update_fields=["status", "closed_at", "satisfaction", "updated_at"])
-        self._event(case, at, "feedback", CaseStatus.RESOLVED, case.status, given_by, comment, payload)
-
-    def _case_close_default(self, case: Case, at: datetime) -> None:
-        """case_close_default, by the feedback sweep (no actor)."""
-        self._insert_as_of(Feedback(case=case, result=Satisfaction.DEFAULT, given_by=None), at)
-        self.created["反馈"] += 1
-        case.status, case.closed_at, case.satisfaction = CaseStatus.CLOSED, at, Satisfaction.DEFAULT
-        case.save(update_fields=["status", "closed_at", "satisfaction", "updated_at"])
-        reason, payload = "反馈期限内未反馈，默认满意", {"result": Satisfaction.DEFAULT}
-        self._event(case, at, "close_default", CaseStatus.RESOLVED, CaseStatus.CLOSED, None, reason, payload)
-
-    def _mediation_schedule(self, case: Case, at: datetime, scheduled_at: datetime) -> MediationSession:
-        """mediation_schedule: every assigned department, the mediator, an elder, a lawyer and the parties."""
-        round_no = case.mediations.count() + 1
-        chief = self.ref.users["zhanzhang"]
-        session = MediationSession(
-            case=case, round_no=round_no, scheduled_at=scheduled_at, place=demo_data.MEDIATION_PLACE, created_by=chief
-        )
-        self._insert_as_of(session, at)
-        self.created["联合调处"] += 1
-        kind = MediationParticipant.Role
-        participants = [
-            MediationParticipant(session=session, role=kind.DEPARTMENT, department=a.department, name=a.department.name)
-            for a in case.assignments.select_related("department")
+    def _next_due() -> datetime | None:
+        """The earliest next rung of a running deadline, or end of a feedback window."""
+        moments = [
+            ladder.model.objects.filter(ladder.running).aggregate(at=Min(ladder.column("next_rung_at")))["at"]
+            for ladder in LADDERS
         ]
-        mediator = self.ref.users["tiaojie"]
-        participants.append(
-            MediationParticipant(session=session, role=kind.MEDIATOR, name=mediator.display_name, user=mediator)
-        )
-        for role, (name, organization) in [
-            (kind.ELDER, demo_data.MEDIATION_ELDER),
-            (kind.LAWYER, demo_data.MEDIATION_LAWYER),
-        ]:
-            participants.append(MediationParticipant(session=session, role=role, name=name, organization=organization))
-        participants += [
-            MediationParticipant(session=session, role=kind.PARTY, name=party.name) for party in case.parties.all()
-        ]
-        MediationParticipant.objects.bulk_create(participants)
-        case.summonses.exclude(status=Summons.Status.CANCELLED).update(session=session)
-        payload = {"session": session.pk, "round": round_no, "at": scheduled_at.isoformat(), "place": session.place}
-        self._event(case, at, "schedule_mediation", case.status, case.status, chief, payload=payload)
-        return session
-
-    def _mediation_record(
-        self, case: Case, at: datetime, session: MediationSession, *, minutes: str, agreement: str = ""
-    ) -> None:
-        """mediation_record: the round was held at its scheduled time; everyone came."""
-        outcome = MediationOutcome.AGREEMENT if agreement else MediationOutcome.CONTINUE
-        session.status, session.held_at = MediationSession.Status.HELD, session.scheduled_at
-        session.minutes, session.outcome, session.agreement = minutes, outcome, agreement
-        session.save(update_fields=["scheduled_at", "status", "held_at", "minutes", "outcome", "agreement"])
-        session.participants.update(attended=True)
-        payload = {"session": session.pk, "round": session.round_no, "outcome": outcome}
-        actor = self.ref.users["tiaojie"]
-        self._event(case, at, "record_mediation", case.status, case.status, actor, minutes, payload)
-
-    def _case_supervise(self, case: Case, at: datetime, message: str, response: str) -> datetime:
-        """case_supervise by the leader, then supervision_respond by the lead; returns the reply's time."""
-        leader = self.ref.users["lingdao"]
-        responder = self.handlers[case.lead_department_id]
-        answered = self._fit(at, at + self._minutes(60, 240), 0)
-        supervision = Supervision(
-            case=case,
-            level=Supervision.Level.MANUAL,
-            message=message,
-            created_by=leader,
-            response=response,
-            responded_by=responder,
-            responded_at=answered,
-        )
-        self._insert_as_of(supervision, at)
-        self.created["督办"] += 1
-        payload = {"supervision": supervision.pk}
-        self._event(case, at, "supervise", case.status, case.status, leader, message, payload)
-        self._event(case, answered, "respond_supervision", case.status, case.status, responder, response, payload)
-        return answered
-
-    # --- The supervision ladder, replayed up to now. --------------------------------------------
-
-    def _rungs(self, deadline: _Deadline) -> list[tuple[str, datetime]]:
-        """The rungs of one deadline that fired before it was met (or before now)."""
-        ladder = rungs(deadline.start, deadline.due, deadline.unit)
-        fired = [
-            (Ladder.YELLOW, ladder.warn_at),
-            (Ladder.RED, ladder.due_at),
-            (Ladder.ESCALATED, ladder.escalate_at),
-        ]
-        until = deadline.met_at or self.now
-        return [(level, at) for level, at in fired if at < until]
-
-    def _deadlines(self, case: Case, handling_from: datetime) -> list[tuple[_Deadline, bool]]:
-        """The case's deadlines (the handling one counted from ``handling_from``), each with whether it still runs."""
-        sla = sla_for(case.category, case.urgency)
-        deadlines = [
-            (
-                _Deadline(Deadline.ACCEPT, case.reported_at, case.accept_due_at, sla.accept[1], case.accepted_at),
-                case.status == CaseStatus.REPORTED,
-            )
-        ]
-        if case.dispatched_at is not None:
-            for a in case.assignments.all():
-                sign = _Deadline(Deadline.SIGN, a.dispatched_at, a.sign_due_at, sla.sign[1], a.signed_at, a)
-                deadlines.append((sign, a.signed_at is None))
-            handle = _Deadline(Deadline.HANDLE, handling_from, case.handle_due_at, sla.handle[1], case.resolved_at)
-            deadlines.append((handle, case.status in (CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS)))
-        if case.feedback_due_at is not None:
-            feedback = _Deadline(
-                Deadline.FEEDBACK, case.resolved_at, case.feedback_due_at, sla.feedback[1], case.closed_at
-            )
-            deadlines.append((feedback, case.status == CaseStatus.RESOLVED))
-        return deadlines
-
-    def _supervise(self, case: Case, handling_from: datetime) -> None:
-        """Write the rungs the sweep would have written, and the ladder of the deadlines still running."""
-        if case.status in (CaseStatus.REJECTED, CaseStatus.MERGED):
-            return
-        order = [Ladder.NONE, Ladder.YELLOW, Ladder.RED, Ladder.ESCALATED]
-        ladder = Ladder.NONE
-        messages = {
-            Ladder.YELLOW: "{}期限将至，已用去80%的时限，请抓紧办理。",
-            Ladder.RED: "已超过{}期限，请立即办理并说明原因。",
-            Ladder.ESCALATED: "超过{}期限一个工作日仍未办结，已升级督办，通报站长和领导。",
-        }
-        for deadline, running in self._deadlines(case, handling_from):
-            for level, at in self._rungs(deadline):
-                supervision = Supervision(
-                    case=case,
-                    assignment=deadline.assignment,
-                    deadline=deadline.kind,
-                    due_at=deadline.due,
-                    level=level,
-                    message=messages[level].format(Deadline(deadline.kind).label),
-                )
-                self._insert_as_of(supervision, at)
-                self.created["督办"] += 1
-                if running and order.index(level) > order.index(ladder):
-                    ladder = level
-        if ladder != case.ladder:
-            case.ladder = ladder
-            case.save(update_fields=["ladder", "updated_at"])
+        moments.append(Case.objects.filter(status=CaseStatus.RESOLVED).aggregate(at=Min("feedback_due_at"))["at"])
+        return min((moment for moment in moments if moment is not None), default=None)
 
     # --- The whole life of one case. -------------------------------------------------------------
 
     def _steps(self, spec: DemoCase) -> list[str]:
-        """The lifecycle steps that take a new case to the spec's status, in order."""
+        """The lifecycle steps that take a new case to the spec's status, in order.
+
+        A default-satisfied case has no last step: the sweep closes it when its window ends.
+        """
         if spec.status in (CaseStatus.REJECTED, CaseStatus.MERGED):
             return [spec.status]
         reached = {CaseStatus.REPORTED: 0, CaseStatus.ACCEPTED: 1, CaseStatus.DISPATCHED: 2}.get(spec.status, 3)
@@ -721,110 +387,236 @@ class CaseSeeder:
         steps += ["parts", "resolve", "rework"] * spec.rework
         if spec.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
             steps += ["parts", "resolve"]
-        if spec.status == CaseStatus.CLOSED:
+        if spec.status == CaseStatus.CLOSED and spec.satisfaction != Satisfaction.DEFAULT:
             steps.append("close")
         return steps
 
-    def _round_text(self, spec: DemoCase, round_no: int) -> tuple[str, str]:
-        """Minutes and agreement of a held mediation round."""
-        if spec.key == demo_data.STORY_KEY:
-            return demo_data.STORY_ROUND_ONE_MINUTES, ""
-        agreement = spec.mediation[round_no - 1]
-        return f"第{round_no}轮联合调处，经调解员、部门代表和老娘舅释法说理，双方达成一致：{agreement}", agreement
-
-    def build(self, spec: DemoCase, number: str, reported_at: datetime) -> Case:
-        """Report the case, then take each step at a plausible moment; finally replay the ladder."""
-        case = self._case_report(spec, number, reported_at)
+    def life(self, spec: DemoCase) -> Iterator[datetime]:
+        """Report the case at the clock's moment, then yield each next step's moment and take it
+        there (the timeline resumes the generator with the clock set to the yielded moment)."""
+        case = self._report(spec)
+        self.by_key[spec.key] = case
         steps = self._steps(spec)
-        prev = handling_from = reported_at
+        prev = handling_from = case.reported_at
         resolutions = 0
         session = None
         for index, step in enumerate(steps):
             after = len(steps) - index - 1
             if step in ("accept", CaseStatus.REJECTED, CaseStatus.MERGED):
                 at = self._fit(prev, self._office_time(prev, spec.urgency) + self._minutes(10, 80), after)
-                if step == "accept":
-                    self._case_accept(case, at)
-                elif step == CaseStatus.REJECTED:
-                    self._case_reject(case, at, spec.reject_reason)
-                else:
-                    self._case_merge(case, at, self.by_key[spec.duplicate_of])
+                yield at
+                case = self._intake_decision(case, spec, step)
             elif step == "dispatch":
-                at = self._fit(prev, self._office_time(prev + self._minutes(10, 50), spec.urgency), after)
-                self._case_dispatch(case, at)
-                handling_from = at
+                at = handling_from = self._fit(
+                    prev, self._office_time(prev + self._minutes(10, 50), spec.urgency), after
+                )
+                yield at
+                case = case_dispatch(case.pk, actor=self._chief())
             elif step == "sign":
                 delay = self._minutes(30, 240) if spec.urgency == Urgency.NORMAL else self._minutes(5, 30)
-                at = self._assignments_sign(case, self._fit(prev, self._office_time(prev + delay, spec.urgency), after))
+                first = self._fit(prev, self._office_time(prev + delay, spec.urgency), after)
+                at = yield from self._sign_all(case, first, after)
             elif step == "schedule":
                 at = self._fit(prev, self._office_time(prev + self._minutes(30, 180), spec.urgency), after)
                 held_soon = index + 1 < len(steps) and steps[index + 1] == "record"
-                day = self.calendar.next_working_moment(at + timedelta(hours=12) if held_soon else self.now).date()
-                if not held_soon and datetime.combine(day, time(14, 30), tzinfo=self.calendar.tz) <= self.now:
-                    day = self.calendar.next_working_moment(self.now + timedelta(days=1)).date()
-                session = self._mediation_schedule(
-                    case, at, datetime.combine(day, time(14, 30), tzinfo=self.calendar.tz)
-                )
+                scheduled_at = self._mediation_time(at, after, held_soon=held_soon)
+                yield at
+                session = self._schedule(case, scheduled_at)
             elif step == "record":
-                at = self._fit(prev, session.scheduled_at + self._minutes(90, 150), after)
-                if at <= session.scheduled_at:  # squeezed by now: the round met a little earlier
-                    session.scheduled_at = prev + (at - prev) / 2
-                minutes, agreement = self._round_text(spec, session.round_no)
-                self._mediation_record(case, at, session, minutes=minutes, agreement=agreement)
+                at = self._fit(session.scheduled_at, session.scheduled_at + self._minutes(90, 150), after)
+                yield at
+                self._record(case, spec, session)
             elif step == "supervise":
-                _key, message, response = demo_data.MANUAL_SUPERVISION
-                natural = self._office_time(prev + timedelta(days=1), spec.urgency)
-                at = self._case_supervise(case, self._fit(prev, natural, after), message, response)
+                at = yield from self._supervise(case, prev, spec, after)
             elif step == "parts":
                 natural = self._office_time(prev + self._minutes(120, 1200), spec.urgency)
-                at = self._parts_record(case, self._fit(prev, natural, after))
+                at = yield from self._parts(case, self._fit(prev, natural, after), after)
             elif step == "resolve":
                 resolutions += 1
-                handling = case.handle_due_at - handling_from
-                natural = handling_from + handling * self.rng.uniform(0.3, 0.85)
-                if spec.status == CaseStatus.RESOLVED and resolutions > spec.rework:
-                    # Still waiting for feedback: resolved recently, within the time limit.
-                    recent = self.now - self._minutes(4 * 60, 40 * 60)
-                    natural = min(case.handle_due_at - self._minutes(30, 120), recent)
-                if spec.late:
-                    natural = case.handle_due_at + self._minutes(120, 1800)
-                natural = self._office_time(max(natural, prev + self._minutes(60, 180)), spec.urgency)
-                at = self._fit(prev, natural, after)
                 final = resolutions > spec.rework
+                at = self._fit(prev, self._resolve_time(case, spec, prev, handling_from, final=final), after)
+                yield at
                 text = spec.resolution if final and spec.resolution else "已现场核查处置，问题初步解决。"
-                self._case_resolve(case, at, text)
+                lead = case.lead_department_id
+                case = case_resolve(case.pk, actor=self.handlers[lead], text=text, department_id=lead)
             elif step == "rework":
                 natural = self._office_time(prev + self._minutes(12 * 60, 36 * 60), spec.urgency)
-                at = self._fit(prev, natural, after)
-                self._case_feedback(case, at, Satisfaction.DISSATISFIED)
-                handling_from = at
+                at = handling_from = self._fit(prev, natural, after)
+                yield at
+                case = self._feedback(case, Satisfaction.DISSATISFIED)
             elif step == "close":
-                if spec.satisfaction == Satisfaction.DEFAULT:
-                    at = self._fit(prev, case.feedback_due_at, after)
-                    self._case_close_default(case, at)
-                else:
-                    natural = self._office_time(prev + self._minutes(8 * 60, 48 * 60), spec.urgency)
-                    at = self._fit(prev, natural, after)
-                    self._case_feedback(case, at, spec.satisfaction)
+                at = self._fit(prev, self._office_time(prev + self._minutes(8 * 60, 48 * 60), spec.urgency), after)
+                yield at
+                case = self._feedback(case, spec.satisfaction)
             prev = at
-        self._supervise(case, handling_from)
-        Case.objects.filter(pk=case.pk).update(created_at=reported_at, updated_at=prev)
-        self.created["案件"] += 1
-        return case
 
-    def seed(self, specs: list[DemoCase]) -> None:
-        """Build the cases oldest first, so numbers follow time and a merge finds its target."""
-        reported = {spec.key: self._reported_at(spec.days_ago) for spec in specs}
-        for spec in specs:
-            if spec.duplicate_of:  # a duplicate comes in after the case it repeats
-                earliest = reported[spec.duplicate_of] + self._minutes(60, 600)
-                reported[spec.key] = min(max(reported[spec.key], earliest), self.now - timedelta(minutes=1))
-        for spec in sorted(specs, key=lambda spec: reported[spec.key]):
-            if spec.duplicate_of and spec.duplicate_of not in self.by_key:
-                raise ValueError(f"demo case {spec.key} is merged into a later case {spec.duplicate_of}")
-            self.by_key[spec.key] = self.build(
-                spec, next_case_number(self.station, reported[spec.key]), reported[spec.key]
+    # --- The steps, each through its service at the clock's moment. -----------------------------
+
+    def _report(self, spec: DemoCase) -> Case:
+        """case_report: by the grid's worker, typed by a chief (walk-in, leader's instruction), or
+        pushed by an outside system with its own id (case_report_external)."""
+        grid = self.ref.grids[spec.grid] if spec.grid else None
+        latitude = longitude = None
+        if grid is not None:
+            latitude = (grid.center_latitude + Decimal(self.rng.uniform(-0.0015, 0.0015))).quantize(SIX_PLACES)
+            longitude = (grid.center_longitude + Decimal(self.rng.uniform(-0.0015, 0.0015))).quantize(SIX_PLACES)
+        fields = {
+            "station": self.station,
+            "grid": grid,
+            "category": self.ref.categories[spec.category] if spec.category else None,
+            "urgency": spec.urgency,
+            "title": spec.title,
+            "description": spec.description,
+            "address": spec.address,
+            "latitude": latitude,
+            "longitude": longitude,
+            "reporter_name": spec.contact[0],
+            "reporter_phone": spec.contact[1],
+            "parties": [
+                PartyInput(
+                    name=p.name,
+                    role=p.role,
+                    phone=p.phone,
+                    id_number=p.id_number,
+                    organization=p.organization,
+                    address=p.address,
+                )
+                for p in spec.parties
+            ],
+        }
+        if spec.source in EXTERNAL_ID_PREFIX:
+            self.external_seq[spec.source] += 1
+            day = timezone.localtime(clock.now()).strftime("%Y%m%d")
+            external_id = f"{EXTERNAL_ID_PREFIX[spec.source]}{day}{self.external_seq[spec.source]:04d}"
+            case, _created = case_report_external(source=spec.source, external_id=external_id, **fields)
+            return case
+        actor = self.ref.users[self.grid_workers[spec.grid]] if spec.source == Source.GRID else self._chief()
+        return case_report(actor=actor, source=spec.source, **fields)
+
+    def _intake_decision(self, case: Case, spec: DemoCase, step: str) -> Case:
+        """case_accept, case_reject or case_merge, by a chief."""
+        chief = self._chief()
+        if step == "accept":
+            return case_accept(case.pk, actor=chief)
+        if step == CaseStatus.REJECTED:
+            return case_reject(case.pk, actor=chief, reason=spec.reject_reason)
+        if spec.duplicate_of not in self.by_key:
+            raise ValueError(f"demo case {spec.key} is merged into a later case {spec.duplicate_of}")
+        target = self.by_key[spec.duplicate_of]
+        return case_merge(case.pk, actor=chief, into_id=target.pk, reason=f"与{target.number}反映同一事项，并案办理。")
+
+    def _sign_all(self, case: Case, first: datetime, after: int) -> Iterator[datetime]:
+        """assignment_sign by every department, the lead first, a few minutes apart; returns the
+        last signature's moment."""
+        moment = first
+        assignments = list(case.assignments.order_by("-role", "id"))  # descending: "lead" before "co"
+        for number, assignment in enumerate(assignments):
+            if number:
+                moment = self._fit(moment, moment + self._minutes(5, 90), after)
+            yield moment
+            assignment_sign(
+                case.pk, actor=self.handlers[assignment.department_id], department_id=assignment.department_id
             )
+        return moment
+
+    def _parts(self, case: Case, first: datetime, after: int) -> Iterator[datetime]:
+        """part_record by every co-department still owing its part; returns the last one's moment."""
+        moment = first
+        owing = list(case.assignments.filter(role=AssignmentRole.CO, status=AssignmentStatus.SIGNED))
+        for number, assignment in enumerate(owing):
+            if number:
+                moment = self._fit(moment, moment + self._minutes(10, 120), after)
+            yield moment
+            text = f"{assignment.department}已配合完成现场核查和相关处置。"
+            part_record(
+                case.pk,
+                actor=self.handlers[assignment.department_id],
+                text=text,
+                department_id=assignment.department_id,
+            )
+        return moment
+
+    def _mediation_time(self, at: datetime, after: int, *, held_soon: bool) -> datetime:
+        """A round held soon meets the next working afternoon (or sooner, if now is near); the
+        story's next round meets on a working afternoon after now."""
+        if held_soon:
+            day = self.calendar.next_working_moment(at + timedelta(hours=12)).date()
+            return self._fit(at, datetime.combine(day, time(14, 30), tzinfo=self.calendar.tz), after)
+        day = self.calendar.next_working_moment(self.now).date()
+        if datetime.combine(day, time(14, 30), tzinfo=self.calendar.tz) <= self.now:
+            day = self.calendar.next_working_moment(self.now + timedelta(days=1)).date()
+        return datetime.combine(day, time(14, 30), tzinfo=self.calendar.tz)
+
+    def _schedule(self, case: Case, scheduled_at: datetime) -> MediationSession:
+        """mediation_schedule by the chief: the assigned departments (the service adds them), the
+        mediator, an elder, a lawyer and the parties."""
+        mediator = self.ref.users["tiaojie"]
+        kind = MediationParticipant.Role
+        participants = [
+            ParticipantInput(role=kind.MEDIATOR, name=mediator.display_name, user_id=mediator.pk),
+            ParticipantInput(
+                role=kind.ELDER, name=demo_data.MEDIATION_ELDER[0], organization=demo_data.MEDIATION_ELDER[1]
+            ),
+            ParticipantInput(
+                role=kind.LAWYER, name=demo_data.MEDIATION_LAWYER[0], organization=demo_data.MEDIATION_LAWYER[1]
+            ),
+            *[ParticipantInput(role=kind.PARTY, name=party.name) for party in case.parties.all()],
+        ]
+        return mediation_schedule(
+            case.pk,
+            actor=self.ref.users["zhanzhang"],
+            scheduled_at=scheduled_at,
+            place=demo_data.MEDIATION_PLACE,
+            participants=participants,
+        )
+
+    def _record(self, case: Case, spec: DemoCase, session: MediationSession) -> None:
+        """mediation_record by the mediator: the story's first round goes on; others agree."""
+        if spec.key == demo_data.STORY_KEY:
+            minutes, outcome, agreement = demo_data.STORY_ROUND_ONE_MINUTES, MediationOutcome.CONTINUE, ""
+        else:
+            agreement = spec.mediation[session.round_no - 1]
+            minutes = f"第{session.round_no}轮联合调处，经调解员、部门代表和老娘舅释法说理，双方达成一致：{agreement}"
+            outcome = MediationOutcome.AGREEMENT
+        mediation_record(
+            case.pk,
+            actor=self.ref.users["tiaojie"],
+            session_id=session.pk,
+            minutes=minutes,
+            outcome=outcome,
+            agreement=agreement,
+        )
+
+    def _supervise(self, case: Case, prev: datetime, spec: DemoCase, after: int) -> Iterator[datetime]:
+        """case_supervise by the leader, then supervision_respond by the lead; returns the reply's moment."""
+        _key, message, response = demo_data.MANUAL_SUPERVISION
+        at = self._fit(prev, self._office_time(prev + timedelta(days=1), spec.urgency), after)
+        yield at
+        supervision = case_supervise(case.pk, actor=self.ref.users["lingdao"], message=message)
+        answered = self._fit(at, at + self._minutes(60, 240), after)
+        yield answered
+        lead = self.handlers[case.lead_department_id]
+        supervision_respond(case.pk, actor=lead, supervision_id=supervision.pk, response=response)
+        return answered
+
+    def _resolve_time(
+        self, case: Case, spec: DemoCase, prev: datetime, handling_from: datetime, *, final: bool
+    ) -> datetime:
+        """When the lead resolves: within the time limit, or after it for a ``late`` spec. A case
+        still waiting for feedback was resolved recently, so that its feedback window is open."""
+        natural = handling_from + (case.handle_due_at - handling_from) * self.rng.uniform(0.3, 0.85)
+        if spec.late:
+            natural = case.handle_due_at + self._minutes(120, 1800)
+        if spec.status == CaseStatus.RESOLVED and final:
+            recent = self.now - self._minutes(4 * 60, 40 * 60)
+            natural = max(natural, recent) if spec.late else min(case.handle_due_at - self._minutes(30, 120), recent)
+        return self._office_time(max(natural, prev + self._minutes(60, 180)), spec.urgency)
+
+    def _feedback(self, case: Case, result: str) -> Case:
+        """case_feedback: by the grid worker who reported it; an outside reporter answers a phone
+        call-back, which a chief records."""
+        comment = self.rng.choice(demo_data.FEEDBACK_COMMENTS[result])
+        return case_feedback(case.pk, actor=case.reporter or self._chief(), result=result, comment=comment)
 
     def _reported_at(self, days_ago: float) -> datetime:
         """Less than a day ago: exactly that; earlier: that many days back, between 07:30 and 21:00."""
@@ -834,6 +626,22 @@ class CaseSeeder:
         minute = self.rng.randint(7 * 60 + 30, 21 * 60)
         moment = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self.calendar.tz)
         return moment + timedelta(seconds=self.rng.randint(0, 59))
+
+    def made(self) -> Counter[str]:
+        """What the services wrote for the station's cases, for the summary."""
+        station = self.station
+        return Counter(
+            {
+                "案件": Case.objects.filter(station=station).count(),
+                "流转记录": CaseEvent.objects.filter(case__station=station).count(),
+                "派单": Assignment.objects.filter(case__station=station).count(),
+                "联络员召集": Summons.objects.filter(case__station=station).count(),
+                "联合调处": MediationSession.objects.filter(case__station=station).count(),
+                "督办": Supervision.objects.filter(case__station=station).count(),
+                "反馈": Feedback.objects.filter(case__station=station).count(),
+                "通知": Notification.objects.filter(case__station=station).count(),
+            }
+        )
 
 
 # --- The command --------------------------------------------------------------------------------
@@ -870,11 +678,12 @@ class Command(BaseCommand):
             else:
                 seeder = CaseSeeder(ref, timezone.now())
                 seeder.seed(demo_data.CASES)
-                created += seeder.created
-                cases_note = f"已生成示例案件 {seeder.created['案件']} 件。"
-                # The cases were written with their history, not through the services: give their
-                # running deadlines a supervision ladder so the sweep watches them from now on.
-                backfill_ladders()
+                made = seeder.made()
+                created += made
+                cases_note = (
+                    f"已通过办理服务生成示例案件 {made['案件']} 件、流转记录 {made['流转记录']} 条"
+                    f"（期间定时巡查 {seeder.sweeps} 次）/ built through the services."
+                )
         self._summary(ref, created, cases_note)
 
     def _summary(self, ref: Reference, created: Counter[str], cases_note: str) -> None:
