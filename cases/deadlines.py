@@ -19,10 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cases.models import (
-    Assignment,
-    AssignmentStatus,
     Case,
-    CaseStatus,
     Category,
     Deadline,
     Ladder,
@@ -164,29 +161,3 @@ def set_deadline(obj, kind: str, *, start: datetime | None, due_at: datetime | N
         obj.ladder = Ladder.NONE
         fields.add("ladder")
     return fields
-
-
-def backfill_ladders() -> int:
-    """Give a ladder to the running deadlines that were written without one (rows older than the
-    ladder columns, or written directly, like demo data); return how many rows changed.
-
-    The next rung of each is its warning: the sweep then fires the highest rung reached, and a rung
-    already recorded is neither recorded nor told again.
-    """
-    changed = 0
-    open_handling = [CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS]
-    for case in Case.objects.filter(status=CaseStatus.REPORTED, accept_due_at__isnull=False, accept_warn_at=None):
-        unit = sla_for(case.category, case.urgency).accept[1]
-        values = deadline_fields(Deadline.ACCEPT, start=case.reported_at, due_at=case.accept_due_at, unit=unit)
-        changed += Case.objects.filter(pk=case.pk).update(**values)
-    for case in Case.objects.filter(status__in=open_handling, handle_due_at__isnull=False, handle_warn_at=None):
-        start = case.handle_started_at or case.dispatched_at
-        values = deadline_fields(Deadline.HANDLE, start=start, due_at=case.handle_due_at, unit=handle_unit(case))
-        changed += Case.objects.filter(pk=case.pk).update(**values)
-    pending = Assignment.objects.filter(status=AssignmentStatus.PENDING, sign_due_at__isnull=False, sign_warn_at=None)
-    for assignment in pending.select_related("case__category"):
-        unit = sla_for(assignment.case.category, assignment.case.urgency).sign[1]
-        start, due_at = assignment.dispatched_at, assignment.sign_due_at
-        values = deadline_fields(Deadline.SIGN, start=start, due_at=due_at, unit=unit)
-        changed += Assignment.objects.filter(pk=assignment.pk).update(**values)
-    return changed

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from governance import clock
 from workstation.models import Department, Grid, StationDepartment, Workstation
 
 User = settings.AUTH_USER_MODEL
@@ -307,8 +308,8 @@ class Case(models.Model):
 
     rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
     satisfaction = models.CharField(_("满意度"), max_length=15, choices=Satisfaction.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    updated_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("案件")
@@ -381,6 +382,11 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        # updated_at is stamped on every save, like auto_now, but from the services' clock.
+        self.updated_at = clock.now()
+        super().save(*args, **kwargs)
+
 
 class PartyRole(models.TextChoices):
     COMPLAINANT = "complainant", _("申请人/反映人")
@@ -433,7 +439,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("上传人")
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("附件")
@@ -536,7 +542,7 @@ class CaseEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=20, blank=True)
     reason = models.TextField(_("理由/说明"), blank=True)
     payload = models.JSONField(_("详情"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("流转记录")
@@ -584,7 +590,7 @@ class MediationSession(models.Model):
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发起人")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     held_at = models.DateTimeField(_("召开时间"), null=True, blank=True)
 
     class Meta:
@@ -667,7 +673,7 @@ class Summons(models.Model):
     )
     status = models.CharField(_("状态"), max_length=15, choices=Status.choices, default=Status.SENT)
     reason = models.TextField(_("事由"), blank=True)
-    created_at = models.DateTimeField(_("召集时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("召集时间"), default=clock.now, editable=False)
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
     class Meta:
@@ -715,7 +721,7 @@ class Supervision(models.Model):
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("督办人")
     )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("时间"), default=clock.now, editable=False)
     response = models.TextField(_("回复"), max_length=NOTE_MAX_LENGTH, blank=True)
     responded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("回复人")
@@ -761,7 +767,7 @@ class ChiefDecision(models.Model):
         _("审批状态"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
     )
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人"))
-    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("申请时间"), default=clock.now, editable=False)
     decided_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审批人")
     )
@@ -833,7 +839,7 @@ class Feedback(models.Model):
     given_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("反馈人")
     )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("反馈")
@@ -864,7 +870,7 @@ class Notification(models.Model):
     kind = models.CharField(_("类型"), max_length=30)
     title = models.CharField(_("标题"), max_length=120)
     body = models.TextField(_("内容"), blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("时间"), default=clock.now, editable=False)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:

@@ -7,7 +7,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.demo_tokens import demo_key, demo_usernames, ensure_demo_tokens
+from demo.tokens import demo_key, demo_usernames, ensure_demo_tokens
 from tests.api_helpers import assert_error
 from tests.personas import walk_to
 
@@ -59,7 +59,7 @@ def test_session_auth_needs_csrf_on_post(world):
 
 
 def test_demo_tokens_are_deterministic_and_readable(world):
-    from cases.demo_data import DEMO_USERS
+    from demo.data import DEMO_USERS
     from workstation.models import User
 
     for spec in DEMO_USERS[:3]:

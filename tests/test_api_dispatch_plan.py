@@ -211,7 +211,7 @@ def test_a_report_with_too_many_parties_is_refused_and_stores_nothing(world):
 
 
 def test_an_intake_push_with_too_many_parties_is_refused(world):
-    from cases.demo_tokens import ensure_intake_accounts
+    from demo.tokens import ensure_intake_accounts
 
     key = ensure_intake_accounts()["intake-four-platforms"]
     many = [{"name": p["name"], "mobile": p["phone"]} for p in parties(MAX_PARTIES + 1)]

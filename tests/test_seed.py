@@ -19,14 +19,19 @@ from cases.models import (
     AssignmentRole,
     AssignmentStatus,
     Case,
+    CaseEvent,
     CaseNumberSequence,
     CaseStatus,
     Category,
     Clarity,
+    Deadline,
     Feedback,
     MediationOutcome,
     MediationSession,
+    Notification,
+    NotificationDelivery,
     SlaRule,
+    Supervision,
 )
 from cases.services.feedback import case_feedback
 from cases.services.handling import case_resolve, part_record
@@ -256,6 +261,40 @@ def test_cases_cover_every_state(seeded):
     assert set(Feedback.objects.values_list("result", flat=True)) >= {"satisfied", "basic", "default"}
     oldest = cases.order_by("reported_at").first().reported_at
     assert timezone.now() - oldest < dt.timedelta(days=65)
+
+
+def test_supervision_ladders_are_the_sweeps(seeded):
+    """Every automatic rung was written by the deadline sweep, at the minute it fell due: only the
+    accept, sign and handling deadlines have a ladder, each message names the due time, and the
+    people who answer for it were told."""
+    rungs = Supervision.objects.exclude(level=Supervision.Level.MANUAL).select_related("case")
+    assert rungs.exists()
+    for rung in rungs:
+        assert rung.deadline in {Deadline.ACCEPT, Deadline.SIGN, Deadline.HANDLE}, rung.case.number
+        assert f"{timezone.localtime(rung.due_at):%Y-%m-%d %H:%M}" in rung.message, rung.message
+        assert (rung.created_at.second, rung.created_at.microsecond) == (0, 0), "the sweep runs on the minute"
+        assert Notification.objects.filter(
+            case=rung.case, kind=f"supervision_{rung.level}", created_at=rung.created_at
+        ).exists(), rung.message
+
+
+def test_default_satisfied_closure_comes_from_the_sweep_after_the_window(seeded):
+    closures = CaseEvent.objects.filter(action="close_default").select_related("case")
+    assert closures.exists()
+    for event in closures:
+        assert event.actor is None
+        assert event.created_at >= event.case.feedback_due_at, event.case.number
+
+
+def test_the_demo_bell_shows_notices_and_no_copy_goes_out(seeded):
+    """The services' notices are real (stamped when they happened); the demo users choose no
+    e-mail or SMS, so the seed owes no delivery of a past notice."""
+    chief = User.objects.get(username="zhanzhang")
+    notices = Notification.objects.filter(recipient=chief)
+    assert notices.filter(kind="reported").exists()
+    assert notices.filter(created_at__gt=timezone.now()).count() == 0
+    assert Notification.objects.filter(kind="dispatched", recipient__username="tiaojie").exists()
+    assert not NotificationDelivery.objects.exists()
 
 
 def test_case_numbers_follow_the_day_and_the_sequence(seeded):

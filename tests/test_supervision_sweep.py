@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.deadlines import backfill_ladders
 from cases.models import Case, CaseEvent, Feedback, Notification, Supervision
 from cases.services import feedback, handling
 from cases.services.dispatching import case_accept, case_dispatch
@@ -309,21 +308,6 @@ def test_a_case_resolved_again_keeps_its_new_window(world):
         assert close_unanswered() == 0
     case.refresh_from_db()
     assert case.status == "resolved"
-
-
-def test_backfill_gives_older_rows_a_ladder_without_telling_twice(world):
-    """Rows written without ladder columns (before them, or by hand) get one; the sweep then fires
-    the highest rung reached, and a rung already recorded is not recorded or told again."""
-    w = world
-    case = all_signed(w, MONDAY)
-    sweep(at(2026, 11, 30, 9))  # red
-    Case.objects.filter(pk=case.pk).update(handle_warn_at=None, handle_escalate_at=None, handle_next_rung_at=None)
-    assert backfill_ladders() == 1
-    sweep(at(2026, 11, 30, 10))
-    assert rungs(case) == [("handle", "red")]
-    assert told(w.zhang, case, "supervision_red") == 1
-    sweep(at(2026, 12, 1, 9))
-    assert rungs(case) == [("handle", "red"), ("handle", "escalated")]
 
 
 def test_admin_is_warned_about_years_without_holiday_data(admin_client):

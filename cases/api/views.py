@@ -16,7 +16,6 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -43,6 +42,7 @@ from cases.selectors import dispatch_plan_for, duplicate_candidates
 from cases.services import inbox
 from cases.services.intake import PartyInput, case_report
 from cases.services.lifecycle import case_facts, may_try
+from governance import clock
 from workstation.models import Department, Grid, Membership, StationDepartment, Workstation
 
 
@@ -166,7 +166,7 @@ class DispatchPlanView(APIView):
     def get(self, request, pk: int):
         case = access_case(request.user, pk)
         query = _valid(inputs.PlanQuerySerializer, request.query_params)
-        plan = dispatch_plan_for(case, now=timezone.now(), chief_lead_id=query.get("lead"))
+        plan = dispatch_plan_for(case, now=clock.now(), chief_lead_id=query.get("lead"))
         duplicates = duplicate_candidates(case, viewer=request.user)
         department_ids = {i for i in (plan.lead_id, *plan.co_ids) if i}
         context = {

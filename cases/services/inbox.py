@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.utils import timezone
-
 from cases.models import Notification
+from governance import clock
 
 
 def inbox_for(user):
@@ -23,4 +22,4 @@ def mark_read(user, ids: Iterable[int] | None = None) -> int:
     unread = inbox_for(user).filter(read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
+    return unread.update(read_at=clock.now())

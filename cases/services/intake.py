@@ -32,7 +32,7 @@ from cases.models import (
 from cases.selectors import chiefs_of
 from cases.services.attachments import attach_files
 from cases.services.effects import notify
-from cases.services.lifecycle import Forbidden, invalid
+from cases.services.lifecycle import Forbidden, invalid, now
 from workstation.models import Grid, Workstation
 
 # One report names at most this many parties: more is a list, not a matter (and each party's
@@ -117,7 +117,7 @@ def case_report(
         raise invalid("parties", TOO_MANY_PARTIES.format(max_length=MAX_PARTIES))
     _check_reporter(actor, station, grid)
 
-    moment = reported_at or timezone.now()
+    moment = reported_at or now()
     with transaction.atomic():
         case = Case.objects.create(
             number=next_case_number(station, moment),

@@ -26,7 +26,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, Value
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -46,6 +45,7 @@ from cases.models import (
     ReturnRequest,
     Supervision,
 )
+from governance import clock
 
 S = CaseStatus
 A = AssignmentStatus
@@ -480,4 +480,5 @@ def transition(
 
 
 def now():
-    return timezone.now()
+    """The moment every service stamps: the real time, or the one the caller set (governance.clock)."""
+    return clock.now()

@@ -19,10 +19,10 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import F
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from cases.models import Notification, NotificationDelivery
+from governance import clock
 
 log = logging.getLogger(__name__)
 Channel = NotificationDelivery.Channel
@@ -112,7 +112,7 @@ def deliver(notification_ids: Iterable[int]) -> Outcome:
     for delivery in owed:
         claimed = NotificationDelivery.objects.filter(
             pk=delivery.pk, status__in=[Status.PENDING, Status.FAILED], attempts__lt=MAX_ATTEMPTS
-        ).update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
+        ).update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=clock.now())
         if not claimed:
             continue
         notification = by_id[delivery.notification_id]
@@ -123,6 +123,6 @@ def deliver(notification_ids: Iterable[int]) -> Outcome:
             log.warning("delivery %s over %s failed: %s", notification.pk, delivery.channel, exc)
             failed += 1
             continue
-        NotificationDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENT, sent_at=timezone.now())
+        NotificationDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENT, sent_at=clock.now())
         sent += 1
     return Outcome(sent=sent, failed=failed)

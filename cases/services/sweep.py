@@ -25,6 +25,7 @@ from cases.services.feedback import case_close_default
 from cases.services.lifecycle import Conflict
 from cases.services.notifications import MAX_ATTEMPTS, STALE_AFTER
 from cases.tasks import deliver_notifications
+from governance import clock
 
 BATCH = 200
 Level = Supervision.Level
@@ -76,7 +77,7 @@ LADDERS = (
 
 def sweep_deadlines(now: datetime | None = None) -> dict[str, int]:
     """Fire every due rung of every ladder, then close the ended feedback windows."""
-    now = now or timezone.now()
+    now = now or clock.now()
     fired = {ladder.deadline: _sweep_ladder(ladder, now) for ladder in LADDERS}
     fired["closed"] = close_unanswered(now)
     return fired
@@ -211,7 +212,7 @@ def close_unanswered(now: datetime | None = None) -> int:
     reporter answering at the same moment meets it at the case's row lock, and whoever comes second
     gets a Conflict; here that case is simply left alone.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     ended = (
         Case.objects.filter(status=CaseStatus.RESOLVED, feedback_due_at__lte=now)
         .order_by("feedback_due_at", "pk")
@@ -243,7 +244,7 @@ def sweep_deliveries(now: datetime | None = None) -> int:
     3. Queue their notifications in chunks. The task claims each row, so a copy whose own task is
        running at the same time is still sent once.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     # last_error is stored text in the language of record.
     NotificationDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER).update(
         status=Status.FAILED, last_error="发送中断（超时未完成），将重试"

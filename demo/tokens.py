@@ -15,8 +15,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from cases import demo_data
 from cases.api.intake import SOURCES
+from demo import data as demo_data
 from workstation.models import User
 
 KEY_LENGTH = 40  # rest_framework.authtoken's key column
@@ -67,7 +67,7 @@ def ensure_intake_accounts(*, demo_keys: bool = False) -> dict[str, str]:
 def ensure_demo_tokens() -> dict[str, str]:
     """Tokens for every demo account that exists, and the intake service accounts, with demo keys.
 
-    Returns {username: key}, in the order of ``cases.demo_data``. Safe to run again.
+    Returns {username: key}, in the order of ``demo.data``. Safe to run again.
     """
     keys = {}
     users = User.objects.in_bulk(demo_usernames(), field_name="username")
