@@ -9,8 +9,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.demo_tokens import ensure_intake_accounts
-from cases.models import Case, CaseEvent, CaseNumberSequence, Notification, Party
+from cases.models import Case, CaseEvent, CaseNumberSequence, Party
 from cases.services.intake import case_report
+from notifications.models import Notification
 from tests.api_helpers import assert_error, wait_for_lock_waiters
 from tests.personas import build_world
 
