@@ -41,9 +41,6 @@ LOW_CONFIDENCE_BELOW = 0.6
 # A suggestion resting on one keyword of at most this weight is flagged, however "sure" it looks.
 WEAK_WEIGHT = 1
 
-# The plan's reasons (with these labels) are stored in Case.dispatch_plan in the language of record.
-UNIT_LABELS = {WORK_HOURS: "个工作小时", WORK_DAYS: "个工作日", CLOCK_HOURS: "小时（自然时）"}
-
 AddTime = Callable[[datetime, int, str], datetime]
 
 
@@ -120,6 +117,18 @@ class DispatchFacts:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One line of why: a code and its plain parameters (names, keywords, numbers). The words are
+    chosen by ``cases.wording`` in the reader's language; this module writes no sentence."""
+
+    code: str
+    params: dict
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "params": self.params}
+
+
+@dataclass(frozen=True)
 class CategorySuggestion:
     category_id: int
     confidence: float  # 0..1: the best category's share of all matched weight
@@ -144,7 +153,7 @@ class DispatchPlan:
     propose_mediation: bool
     sign_due_at: datetime | None
     handle_due_at: datetime | None
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     needs_chief: bool  # no lead could be determined: the chief must choose
 
     def to_json(self) -> dict:
@@ -169,7 +178,7 @@ class DispatchPlan:
             "propose_mediation": self.propose_mediation,
             "sign_due_at": _iso(self.sign_due_at),
             "handle_due_at": _iso(self.handle_due_at),
-            "reasons": list(self.reasons),
+            "reasons": [reason.to_json() for reason in self.reasons],
             "needs_chief": self.needs_chief,
         }
 
@@ -272,14 +281,14 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
     category_ids = set(categories)
     names = {d.id: d.name for d in facts.departments}
     roster = {p.department_id: p for p in facts.roster}
-    reasons: list[str] = []
+    reasons: list[Reason] = []
 
     def dept(department_id: int) -> str:
-        return f"「{names.get(department_id, f'部门#{department_id}')}」"
+        return names.get(department_id, f"#{department_id}")
 
     def cat(category_id: int) -> str:
         category = categories.get(category_id)
-        return f"「{category.name if category else f'类别#{category_id}'}」"
+        return category.name if category else f"#{category_id}"
 
     # Party names are personal data: they feed the matching but never appear in a reason.
     case_text = f"{facts.title}\n{facts.description}"
@@ -289,20 +298,28 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
     suggestion = None
     category_id = facts.category_id
     if category_id is not None:
-        reasons.append(f"上报人选定类别{cat(category_id)}。")
+        reasons.append(Reason("category_chosen", {"category": cat(category_id)}))
     else:
         suggestion = suggest_category("\n".join([case_text, *party_texts]), facts.keywords, facts.categories)
         if suggestion is None:
-            reasons.append("未匹配到关键词规则，类别须由站长选定。")
+            reasons.append(Reason("no_keyword_match", {}))
         else:
             category_id = suggestion.category_id
-            matched = "".join(f"「{k}」" for k in suggestion.matched)
-            reasons.append(f"根据关键词{matched}建议类别{cat(category_id)}（置信度{suggestion.confidence:.0%}）。")
+            reasons.append(
+                Reason(
+                    "category_suggested",
+                    {
+                        "keywords": list(suggestion.matched),
+                        "category": cat(category_id),
+                        "confidence": suggestion.confidence,
+                    },
+                )
+            )
             if suggestion.low_confidence:
-                reasons.append("建议类别置信度低，请站长核对类别。")
+                reasons.append(Reason("low_confidence", {}))
     category = categories.get(category_id) if category_id is not None else None
     if category_id is not None and category is None:
-        reasons.append(f"类别{cat(category_id)}不在启用的类别目录中。")
+        reasons.append(Reason("category_inactive", {"category": cat(category_id)}))
     owner_id = category.owner_id if category else None
 
     # 3. Joint triggers (checked before rule 2, which applies only when none fires).
@@ -317,27 +334,27 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
                     matters.setdefault(score.category_id, (other, score))
         return list(matters.values())
 
-    triggers: list[str] = []
+    triggers: list[Reason] = []
     if category is not None and category.clarity == BLURRED:
-        triggers.append(f"类别{cat(category.id)}权责边界模糊，联合管。")
+        triggers.append(Reason("blurred", {"category": cat(category.id)}))
     text_matters = other_matters([case_text], set())
     for other, score in text_matters:
-        words = "".join(f"「{k}」" for k in score.matched)
-        triggers.append(f"情况描述还涉及{cat(score.category_id)}（主责{dept(other)}）：关键词{words}，跨部门联合管。")
+        matter = {"category": cat(score.category_id), "owner": dept(other), "keywords": list(score.matched)}
+        triggers.append(Reason("text_matter", matter))
     party_matters = other_matters(party_texts, {score.category_id for _, score in text_matters})
     for other, score in party_matters:
-        triggers.append(f"当事人信息涉及{cat(score.category_id)}（主责{dept(other)}），跨部门联合管。")
+        triggers.append(Reason("party_matter", {"category": cat(score.category_id), "owner": dept(other)}))
     if facts.urgency == MAJOR:
-        triggers.append("紧急程度为重大，联合管。")
+        triggers.append(Reason("major", {}))
     reasons.extend(triggers)
     joint = bool(triggers)
 
     # 2./3. Lead and co-departments.
     lead_id = owner_id if owner_id is not None else facts.chief_lead_id
     if category is not None and owner_id is None:
-        reasons.append(f"类别{cat(category.id)}未设主责部门。")
+        reasons.append(Reason("no_owner", {"category": cat(category.id)}))
     if owner_id is None and lead_id is not None:
-        reasons.append(f"站长指定{dept(lead_id)}主办。")
+        reasons.append(Reason("chief_lead", {"department": dept(lead_id)}))
     co_ids: tuple[int, ...] = ()
     if joint:
         candidates = [
@@ -346,34 +363,36 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
             *(other for other, _ in party_matters),
         ]
         co_ids = tuple(d for d in dict.fromkeys(candidates) if d != lead_id)
-        lead = dept(lead_id) if lead_id is not None else "待站长指定的部门"
-        co = "".join(dept(d) for d in co_ids) or "无"
-        reasons.append(f"由{lead}主办，协办：{co}；建议召开联合调处。")
+        co = [dept(d) for d in co_ids]
+        if lead_id is None:
+            reasons.append(Reason("joint_lead_pending", {"co": co}))
+        else:
+            reasons.append(Reason("joint", {"lead": dept(lead_id), "co": co}))
     elif category is not None and owner_id is not None:
-        reasons.append(f"类别{cat(category.id)}权责清晰，由主责部门{dept(owner_id)}各自管。")
+        reasons.append(Reason("solo", {"category": cat(category.id), "department": dept(owner_id)}))
     if lead_id is None:
-        reasons.append("无法确定主办部门，请站长指定。")
+        reasons.append(Reason("needs_chief", {}))
 
     # 4. Summons for X departments; a note for departments not stationed here.
     summons: list[Summons] = []
     for department_id in ([lead_id] if lead_id is not None else []) + list(co_ids):
         presence = roster.get(department_id)
         if presence is None:
-            reasons.append(f"{dept(department_id)}未入驻本站，需另行对接。")
+            reasons.append(Reason("not_stationed", {"department": dept(department_id)}))
         elif presence.presence == LIAISON:
             summons.append(Summons(department_id, presence.liaison_officer_id))
             if presence.liaison_officer_id is None:
-                reasons.append(f"{dept(department_id)}为按需入驻（X）部门，但未登记联络员，请站长另行联系。")
+                reasons.append(Reason("liaison_unregistered", {"department": dept(department_id)}))
             else:
-                reasons.append(f"{dept(department_id)}为按需入驻（X）部门，召集其联络员到站。")
+                reasons.append(Reason("liaison_summoned", {"department": dept(department_id)}))
 
     # 5. Due times.
     sign_due_at = handle_due_at = None
     sla = None if category_id is None else facts.sla_for.get(category_id, facts.sla_for.get(None))
     if category_id is None:
-        reasons.append("类别未定，时限待站长选定类别后计算。")
+        reasons.append(Reason("due_pending_category", {}))
     elif sla is None:
-        reasons.append(f"类别{cat(category_id)}没有适用的时限规则，时限待定。")
+        reasons.append(Reason("no_sla", {"category": cat(category_id)}))
     else:
         sign_due_at = add_time(facts.now, sla.sign_amount, sla.sign_unit)
         handle_amount, handle_unit = sla.handle_amount, sla.handle_unit
@@ -381,8 +400,9 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
             handle_amount, handle_unit = category.complexity, WORK_DAYS
         if handle_amount is not None:
             handle_due_at = add_time(facts.now, handle_amount, handle_unit)
-        handling = f"{handle_amount}{_unit(handle_unit)}" if handle_amount is not None else "待定"
-        reasons.append(f"签收时限{sla.sign_amount}{_unit(sla.sign_unit)}，办理时限{handling}，自分拨起算。")
+        handling = {"amount": handle_amount, "unit": handle_unit} if handle_amount is not None else None
+        sign = {"amount": sla.sign_amount, "unit": sla.sign_unit}
+        reasons.append(Reason("due_times", {"sign": sign, "handle": handling}))
 
     return DispatchPlan(
         mode=JOINT if joint else SOLO,
@@ -397,10 +417,6 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
         reasons=tuple(reasons),
         needs_chief=lead_id is None,
     )
-
-
-def _unit(unit: str) -> str:
-    return UNIT_LABELS.get(unit, unit)
 
 
 def _iso(moment: datetime | None) -> str | None:

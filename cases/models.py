@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.wording import supervision_message
 from governance import clock
 from workstation.models import Department, Grid, StationDepartment, Workstation
 
@@ -750,6 +751,16 @@ class Supervision(models.Model):
     def __str__(self) -> str:
         return f"{self.case.number} {self.get_level_display()}"
 
+    @property
+    def text(self) -> str:
+        """The message in the active language: as typed for a manual supervision; for a rung,
+        worded from its deadline, due time and department (rows that stored a Chinese message
+        before are worded the same way)."""
+        if self.level == self.Level.MANUAL:
+            return self.message
+        department = str(self.assignment.department) if self.assignment_id else None
+        return supervision_message(level=self.level, deadline=self.deadline, due_at=self.due_at, department=department)
+
 
 class DecisionStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
@@ -856,69 +867,3 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.get_result_display()}"
-
-
-class Notification(models.Model):
-    """A notice to one user. Shown in the app; also delivered by e-mail or SMS as they chose."""
-
-    recipient = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人")
-    )
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("案件")
-    )
-    kind = models.CharField(_("类型"), max_length=30)
-    title = models.CharField(_("标题"), max_length=120)
-    body = models.TextField(_("内容"), blank=True)
-    created_at = models.DateTimeField(_("时间"), default=clock.now, editable=False)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
-            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recipient} · {self.title}"
-
-
-class NotificationDelivery(models.Model):
-    """One outside channel's delivery of a notification: at most one per channel, ever."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("邮件")
-        SMS = "sms", _("短信")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待发送")
-        SENDING = "sending", _("发送中")
-        SENT = "sent", _("已发送")
-        FAILED = "failed", _("发送失败")
-
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
-    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("错误"), blank=True)
-    # When a sender claimed the row; a row left "sending" long after (a crashed worker) is retried.
-    claimed_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("通知投递")
-        verbose_name_plural = _("通知投递")
-        constraints = [
-            models.UniqueConstraint(fields=["notification", "channel"], name="notification_delivery_once"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["status"], condition=Q(status__in=["pending", "sending", "failed"]), name="delivery_unsent"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.notification_id} {self.channel} {self.status}"

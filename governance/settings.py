@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "workstation",
     "cases",
     "demo",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -160,7 +161,7 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # The minute sweeps (DESIGN §6). An unrun sweep expires: the next one does the same work.
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 60.0, "options": {"expires": 55}},
-    "sweep-deliveries": {"task": "cases.tasks.sweep_deliveries", "schedule": 60.0, "options": {"expires": 55}},
+    "sweep-deliveries": {"task": "notifications.tasks.sweep_deliveries", "schedule": 60.0, "options": {"expires": 55}},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "workstation@localhost")
 EMAIL_TIMEOUT = 10
 # The SMS gateway: a dotted path to a class with send(phone, text). The default writes to the log.
-SMS_GATEWAY = env("SMS_GATEWAY", "cases.services.notifications.LoggingSmsGateway")
+SMS_GATEWAY = env("SMS_GATEWAY", "notifications.services.LoggingSmsGateway")
 
 # --- Security (check --deploy is clean with DEBUG=False) ------------------------------------
 SESSION_COOKIE_HTTPONLY = True

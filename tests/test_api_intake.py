@@ -8,9 +8,10 @@ from django.db import connections, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.models import Case, CaseEvent, CaseNumberSequence, Notification, Party
+from cases.models import Case, CaseEvent, CaseNumberSequence, Party
 from cases.services.intake import case_report
 from demo.tokens import ensure_intake_accounts
+from notifications.models import Notification
 from tests.api_helpers import assert_error, wait_for_lock_waiters
 from tests.personas import build_world
 

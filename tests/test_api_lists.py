@@ -10,9 +10,10 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.models import Case, Category, Clarity, Notification
+from cases.models import Case, Category, Clarity
 from cases.services import dispatching
 from cases.services.intake import PartyInput
+from notifications.models import Notification
 from tests.api_helpers import assert_error, get, post
 from tests.personas import report_ac_dispute, walk_to
 

@@ -21,9 +21,10 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from cases.models import NotificationDelivery, Supervision
+from cases.models import Supervision
 from cases.tasks import sweep_deadlines
 from governance.celery import app as celery_app
+from notifications.models import NotificationDelivery
 from tests.personas import report_ac_dispute
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,4 +103,4 @@ def test_a_real_worker_sweeps_and_delivers(world, worker):
     assert set(owed.values_list("notification__kind", flat=True)) == {"reported", "supervision_escalated"}
     worked = log.read_text()
     assert "Task cases.tasks.sweep_deadlines" in worked
-    assert worked.count("Task cases.tasks.deliver_notifications") >= 4  # received and succeeded, twice
+    assert worked.count("Task notifications.tasks.deliver_notifications") >= 4  # received and succeeded, twice

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from cases.models import CaseEvent, Notification, Supervision
+from cases.models import CaseEvent, Supervision
 from cases.services import dispatching, handling
 from cases.services.sweep import sweep_deadlines
 from governance import clock
+from notifications.models import Notification
 from tests.personas import report_ac_dispute
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_the_sweep_run_at_a_past_moment_fires_the_rungs_due_then(world):
 
     rung = Supervision.objects.get(case=case)
     assert (rung.level, rung.created_at) == ("yellow", yellow)
-    assert "2026-11-09 11:00" in rung.message
+    assert "2026-11-09 11:00" in rung.text
     assert Notification.objects.filter(kind="supervision_yellow").get().created_at == yellow
 
 

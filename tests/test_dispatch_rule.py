@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from cases.dispatch import (
     BLURRED,
@@ -31,6 +32,7 @@ from cases.dispatch import (
     plan_dispatch,
     suggest_category,
 )
+from cases.wording import reason_text
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -112,6 +114,12 @@ KEYWORDS = (
     KeywordFacts("违建", 99, 3),  # points at a category that is not active: ignored
 )
 NORMAL_SLA = SlaFacts(sign_amount=1, sign_unit=WORK_DAYS, handle_amount=None, handle_unit=WORK_DAYS)
+
+
+def lines(p) -> list[str]:
+    """The plan's reasons as a zh-hans reader sees them (the rule stores codes and names)."""
+    with translation.override("zh-hans"):
+        return [reason_text(reason) for reason in p.reasons]
 
 
 def make_facts(**changes) -> DispatchFacts:
@@ -407,7 +415,7 @@ def test_plan(changes, expected, reason_parts):
     assert p.propose_mediation == (p.mode == JOINT)
     assert p.lead_id not in p.co_ids
     assert len(set(p.co_ids)) == len(p.co_ids)
-    reasons = "\n".join(p.reasons)
+    reasons = "\n".join(lines(p))
     for part in reason_parts:
         assert part in reasons
 
@@ -416,17 +424,17 @@ def test_plan(changes, expected, reason_parts):
 def test_reasons_are_chinese_and_name_the_category(changes, expected, reason_parts):
     p = plan(**changes)
 
-    assert p.reasons
-    assert all(re.search(r"[\u4e00-\u9fff]", line) for line in p.reasons)
+    assert lines(p)
+    assert all(re.search(r"[\u4e00-\u9fff]", line) for line in lines(p))
     if p.category_id is not None:
         name = next(c.name for c in CATEGORIES if c.id == p.category_id)
-        assert any(f"「{name}」" in line for line in p.reasons)
+        assert any(f"「{name}」" in line for line in lines(p))
 
 
 def test_each_other_matter_has_its_own_reason_line_best_match_first():
     p = plan(title="饭店拖欠工资", description="饭店门口占道经营，后院违章搭建，还拖欠服务员工资")
 
-    assert [line for line in p.reasons if "还涉及" in line] == [
+    assert [line for line in lines(p) if "还涉及" in line] == [
         "情况描述还涉及「违章搭建」（主责「综合行政执法局」）：关键词「违章搭建」「搭建」，跨部门联合管。",
         "情况描述还涉及「占道经营」（主责「综合行政执法局」）：关键词「占道」，跨部门联合管。",
     ]
@@ -440,7 +448,7 @@ def test_a_matter_named_in_the_text_is_not_repeated_for_a_party():
         parties=(PartyFacts("浙江某某建设有限公司", "浙江某某建设有限公司", "紫金凰小区工地总包单位"),),
     )
 
-    assert [line for line in p.reasons if "涉及" in line] == [
+    assert [line for line in lines(p) if "涉及" in line] == [
         "情况描述还涉及「建筑施工」（主责「建设交通局」）：关键词「工地」，跨部门联合管。"
     ]
     assert p.co_ids == (CONSTRUCTION,)
@@ -450,7 +458,7 @@ def test_party_names_never_appear_in_reasons():
     p = plan(category_id=WAGES, title="讨要工资", description="", parties=(PartyFacts("李某某", "", "工地"),))
 
     assert p.mode == JOINT
-    assert not any("李某某" in line for line in p.reasons)
+    assert not any("李某某" in line for line in lines(p))
 
 
 H, D = timedelta(hours=1), timedelta(days=1)
@@ -512,7 +520,7 @@ def test_due_times(category_id, urgency, sla_for, due, reason_part):
     p = plan(category_id=category_id, urgency=urgency, sla_for=sla_for, title="事项", description="")
 
     assert (p.sign_due_at, p.handle_due_at) == due
-    assert any(reason_part in line for line in p.reasons)
+    assert any(reason_part in line for line in lines(p))
 
 
 def test_due_times_count_from_now_through_the_calendar():

@@ -32,14 +32,13 @@ from cases.models import (
     KeywordRule,
     MediationParticipant,
     MediationSession,
-    Notification,
-    NotificationDelivery,
     Party,
     ReturnRequest,
     SlaRule,
     Summons,
     Supervision,
 )
+from notifications.models import Notification, NotificationDelivery
 from workstation.models import (
     CalendarDay,
     Department,
@@ -51,7 +50,7 @@ from workstation.models import (
     Workstation,
 )
 
-OUR_APPS = ("workstation", "cases")
+OUR_APPS = ("workstation", "cases", "notifications")
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 PO_PATH = Path(django_settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 

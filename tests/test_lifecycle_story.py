@@ -8,13 +8,15 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.models import Assignment, CaseEvent, Feedback, MediationSession, Notification, Summons
+from cases.models import Assignment, CaseEvent, Feedback, MediationSession, Summons
 from cases.selectors import duplicate_candidates
 from cases.services import dispatching, feedback, handling, mediation
 from cases.services.dispatching import Override
 from cases.services.intake import PartyInput, case_report
 from cases.services.lifecycle import Conflict, Forbidden, Invalid
 from cases.services.mediation import ParticipantInput
+from cases.wording import reason_text
+from notifications.models import Notification
 from tests.personas import report_ac_dispute, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +48,7 @@ def test_the_zijinhuang_air_conditioner_dispute(world, django_capture_on_commit_
     assert case.dispatch_override is None
     plan = case.dispatch_plan
     assert plan["propose_mediation"] is True
-    assert any("邻里纠纷" in line for line in plan["reasons"])
+    assert any("邻里纠纷" in reason_text(reason) for reason in plan["reasons"])  # stored as codes and names
     roles = dict(Assignment.objects.filter(case=case).values_list("department__code", "role"))
     assert roles == {"mediation": "lead", "enforcement": "co", "police": "co"}
     # Handling counts from dispatch: 5 working days, Monday 09:00 → next Monday 09:00.
@@ -161,8 +163,8 @@ def test_liaison_department_is_summoned_and_told_the_session_time(world):
     summons.refresh_from_db()
     assert summons.session == session
     notice = Notification.objects.get(recipient=w.renshe, kind="mediation_scheduled")
-    assert timezone.localtime(when).strftime("%Y-%m-%d %H:%M") in notice.body
-    assert "工作站调解室" in notice.body
+    assert timezone.localtime(when).strftime("%Y-%m-%d %H:%M") in notice.rendered.body
+    assert "工作站调解室" in notice.rendered.body
 
 
 def test_no_keyword_match_means_the_chief_chooses(world):

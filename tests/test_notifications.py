@@ -12,18 +12,17 @@ import pytest
 import time_machine
 from celery.exceptions import Retry
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from cases.models import Notification, NotificationDelivery
+from cases.models import Case
 from cases.services import dispatching, handling
-from cases.services.effects import notify
-from cases.services.inbox import mark_read, unread_count
-from cases.services.notifications import deliver
-from cases.services.sweep import sweep_deliveries
-from cases.tasks import deliver_notifications
 from governance.celery import app as celery_app
-from tests.api_helpers import post
-from tests.personas import report_ac_dispute
+from notifications.models import Notification, NotificationDelivery
+from notifications.selectors import unread_count
+from notifications.services import deliver, mark_read, notify, sweep_deliveries
+from notifications.tasks import deliver_notifications
+from tests.api_helpers import client_for, post
+from tests.personas import report_ac_dispute, walk_to
 from tests.test_api_cases import report_payload
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +65,9 @@ def statuses(notification_id: int) -> dict[str, str]:
 
 def test_unread_count_and_mark_read_are_the_users_own(world):
     w = world
-    mine = notify([w.zhang, w.zhang], kind="k", title="一")  # listed twice, told once
-    notify([w.zhang], kind="k", title="二")
-    theirs = notify([w.tiaojie], kind="k", title="三")
+    mine = notify([w.zhang, w.zhang], kind="rework", number="一")  # listed twice, told once
+    notify([w.zhang], kind="rework", number="二")
+    theirs = notify([w.tiaojie], kind="rework", number="三")
     assert unread_count(w.zhang) == 2
     assert mark_read(w.zhang, mine + theirs) == 1  # another's id is ignored
     assert (unread_count(w.zhang), unread_count(w.tiaojie)) == (1, 1)
@@ -83,8 +82,8 @@ def test_each_user_gets_the_channels_they_chose(chief_by_mail_and_sms, sms, djan
     notice = Notification.objects.get(recipient=w.zhang, case=case)
     assert statuses(notice.pk) == {"email": "sent", "sms": "sent"}
     assert [m.to for m in mail.outbox] == [["zhang@example.com"]]
-    assert mail.outbox[0].subject == f"[联动工作站] {notice.title}"
-    assert sms == [("13800000002", f"【联动工作站】{notice.title}")]
+    assert mail.outbox[0].subject == f"[联动工作站] {notice.rendered.title}"
+    assert sms == [("13800000002", f"【联动工作站】{notice.rendered.title}")]
     assert deliver([notice.pk]).sent == 0  # again: nothing is sent twice
     assert len(mail.outbox) == 1
 
@@ -94,7 +93,7 @@ def test_a_failed_copy_is_retried_with_backoff_then_by_the_sweep(
 ):
     w = chief_by_mail_and_sms
     settings.SMS_GATEWAY = "tests.test_notifications.BrokenSms"
-    [notice_id] = notify([w.zhang], kind="k", title="督办")
+    [notice_id] = notify([w.zhang], kind="rework", number="督办")
     with pytest.raises(Retry):  # called directly, the task asks Celery to try again later
         deliver_notifications([notice_id])
     sms_row = NotificationDelivery.objects.get(notification_id=notice_id, channel="sms")
@@ -114,7 +113,7 @@ def test_a_failed_copy_is_retried_with_backoff_then_by_the_sweep(
 
 def test_retries_are_bounded(chief_by_mail_and_sms, settings, sms):
     w = chief_by_mail_and_sms
-    [notice_id] = notify([w.zhang], kind="k", title="督办")
+    [notice_id] = notify([w.zhang], kind="rework", number="督办")
     NotificationDelivery.objects.filter(notification_id=notice_id).update(status="failed", attempts=5)
     with time_machine.travel(timezone.now() + dt.timedelta(hours=1)):
         assert sweep_deliveries() == 0
@@ -126,7 +125,7 @@ def test_a_copy_left_sending_by_a_crashed_worker_is_sent_after_ten_minutes(
     chief_by_mail_and_sms, sms, django_capture_on_commit_callbacks
 ):
     w = chief_by_mail_and_sms
-    [notice_id] = notify([w.zhang], kind="k", title="督办")
+    [notice_id] = notify([w.zhang], kind="rework", number="督办")
     claimed = timezone.now()
     NotificationDelivery.objects.filter(notification_id=notice_id).update(
         status="sending", attempts=1, claimed_at=claimed
@@ -215,7 +214,7 @@ def test_broker_outage_loses_nothing(world, caplog):
     with broker_at("redis://127.0.0.1:1/0"):
         took = {name: timed(step) for name, step in steps.items()}
     assert max(took.values()) < 1.0, took
-    assert "could not queue cases.tasks.deliver_notifications" in caplog.text
+    assert "could not queue notifications.tasks.deliver_notifications" in caplog.text
     owed = NotificationDelivery.objects.filter(notification__case=w.case)
     assert set(owed.values_list("status", flat=True)) == {"pending"}
     assert owed.count() == 3  # report and hold request to the chief, the new assignment to the mediator
@@ -258,7 +257,7 @@ def test_a_dead_broker_logs_one_line_per_failure_and_a_warning_a_minute(world, c
     records = [r for r in caplog.records if r.name == "cases.services.effects"]
     assert [r.levelname for r in records] == ["INFO", "WARNING", "INFO", "INFO", "INFO", "WARNING"]
     for line in [r.getMessage() for r in records if r.levelname == "INFO"]:
-        assert line.startswith("could not queue cases.tasks.deliver_notifications(")
+        assert line.startswith("could not queue notifications.tasks.deliver_notifications(")
         assert "Connection refused" in line
     since = timezone.localtime(start + dt.timedelta(seconds=10)).isoformat(timespec="seconds")
     assert records[-1].getMessage().startswith(f"broker unreachable since {since}: 3 failed publishes;")
@@ -266,3 +265,76 @@ def test_a_dead_broker_logs_one_line_per_failure_and_a_warning_a_minute(world, c
     assert "Traceback" not in caplog.text
     owed = NotificationDelivery.objects.filter(notification__recipient=w.zhang)
     assert list(owed.values_list("status", flat=True)) == ["pending"] * 4  # the sweep sends them later
+
+
+# --- in the reader's language ------------------------------------------------------------------
+
+
+def test_a_notice_stored_once_reads_in_chinese_and_in_english(world):
+    w = world
+    case = report_ac_dispute(w)
+    notice = Notification.objects.get(recipient=w.zhang, case=case)
+    assert (notice.kind, notice.params, notice.title) == ("reported", {"number": case.number, "title": case.title}, "")
+
+    def inbox(language):
+        response = client_for(w.zhang).get("/api/notifications/", HTTP_ACCEPT_LANGUAGE=language)
+        return response.json()["results"][0]
+
+    assert inbox("zh-hans")["title"] == f"新事件待受理：{case.number} {case.title}"
+    assert inbox("en")["title"] == f"New case to accept: {case.number} {case.title}"
+
+
+def test_a_long_case_title_is_cut_for_display_only(world):
+    w = world
+    case = report_ac_dispute(w, title="长" * 200)
+    notice = Notification.objects.get(recipient=w.zhang, case=case)
+    assert notice.params["title"] == "长" * 200
+    assert len(notice.rendered.title) == 120 and notice.rendered.title.endswith("…")
+
+
+def test_notices_written_before_kinds_had_params_read_as_stored(world):
+    w = world
+    Notification.objects.create(recipient=w.zhang, kind="dispatched", title="新派单待签收：ZX-1 旧事件", body="旧理由")
+    for language in ("zh-hans", "en"):
+        response = client_for(w.zhang).get("/api/notifications/", HTTP_ACCEPT_LANGUAGE=language)
+        [notice] = response.json()["results"]
+        assert (notice["title"], notice["body"]) == ("新派单待签收：ZX-1 旧事件", "旧理由")
+
+
+def test_mail_and_sms_are_written_in_the_recipients_language(
+    chief_by_mail_and_sms, sms, django_capture_on_commit_callbacks
+):
+    w = chief_by_mail_and_sms
+    w.zhang.language = "en"
+    w.zhang.save()
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        case = report_ac_dispute(w)  # reported by a Chinese-speaking grid worker
+    assert mail.outbox[0].subject == f"[Linkage workstation] New case to accept: {case.number} {case.title}"
+    assert sms == [("13800000002", f"[Linkage workstation] New case to accept: {case.number} {case.title}")]
+
+
+def test_the_plans_reasons_read_in_the_readers_language(world):
+    """Stored once as codes and names; the case, the plan preview and the dispatch notice word them."""
+    w = world
+    case = walk_to(w, "dispatched")
+    english = [
+        "Keywords “空调外机” “噪音” suggest the category “邻里纠纷” (confidence 100%).",
+        "The category “邻里纠纷” has blurred responsibilities: handled jointly.",
+        "Led by “人民调解委员会”, assisted by “综合行政执法局” “公安分局”; a joint mediation session is proposed.",
+        "Sign for within 1 working days, handle within 5 working days, counted from dispatch.",
+    ]
+    chief = client_for(w.zhang)
+    assert chief.get(f"/api/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["dispatch_plan"]["reasons"] == english
+    chinese = chief.get(f"/api/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["dispatch_plan"]["reasons"]
+    assert chinese[1] == "类别「邻里纠纷」权责边界模糊，联合管。"
+
+    notices = client_for(w.tiaojie).get("/api/notifications/", {"kind": "dispatched"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert notices.json()["results"][0]["body"] == "; ".join(english)
+
+
+def test_a_plan_stored_with_text_reasons_still_reads(world):
+    w = world
+    case = walk_to(w, "dispatched")
+    Case.objects.filter(pk=case.pk).update(dispatch_plan={**case.dispatch_plan, "reasons": ["旧方案的理由。"]})
+    response = client_for(w.zhang).get(f"/api/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["dispatch_plan"]["reasons"] == ["旧方案的理由。"]

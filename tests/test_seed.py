@@ -28,8 +28,6 @@ from cases.models import (
     Feedback,
     MediationOutcome,
     MediationSession,
-    Notification,
-    NotificationDelivery,
     SlaRule,
     Supervision,
 )
@@ -37,6 +35,7 @@ from cases.services.feedback import case_feedback
 from cases.services.handling import case_resolve, part_record
 from cases.services.lifecycle import TRANSITIONS
 from cases.services.mediation import mediation_record
+from notifications.models import Notification, NotificationDelivery
 from workstation.models import Membership, Role, StationDepartment, User, WorkingPeriod
 
 pytestmark = pytest.mark.django_db
@@ -271,7 +270,7 @@ def test_supervision_ladders_are_the_sweeps(seeded):
     assert rungs.exists()
     for rung in rungs:
         assert rung.deadline in {Deadline.ACCEPT, Deadline.SIGN, Deadline.HANDLE}, rung.case.number
-        assert f"{timezone.localtime(rung.due_at):%Y-%m-%d %H:%M}" in rung.message, rung.message
+        assert f"{timezone.localtime(rung.due_at):%Y-%m-%d %H:%M}" in rung.text, rung.text
         assert (rung.created_at.second, rung.created_at.microsecond) == (0, 0), "the sweep runs on the minute"
         assert Notification.objects.filter(
             case=rung.case, kind=f"supervision_{rung.level}", created_at=rung.created_at

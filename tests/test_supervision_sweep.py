@@ -14,11 +14,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Case, CaseEvent, Feedback, Notification, Supervision
+from cases.models import Case, CaseEvent, Feedback, Supervision
 from cases.services import feedback, handling
 from cases.services.dispatching import case_accept, case_dispatch
 from cases.services.lifecycle import Conflict
 from cases.services.sweep import close_unanswered, sweep_deadlines
+from notifications.models import Notification
+from tests.api_helpers import client_for
 from tests.personas import report_ac_dispute, walk_to
 from workstation import calendar as working_calendar
 from workstation.calendar import calendar_warnings
@@ -105,7 +107,7 @@ def test_handling_ladder_yellow_red_escalated_to_the_minute(world):
     assert told(w.zhang, case, "supervision_escalated") == 1
     supervision = Supervision.objects.get(case=case, level="escalated")
     assert supervision.due_at == at(2026, 11, 30, 9)
-    assert "办理期限（2026-11-30 09:00）" in supervision.message
+    assert "办理期限（2026-11-30 09:00）" in supervision.text
 
     sweep(at(2026, 12, 15, 9))
     assert len(rungs(case)) == 3
@@ -148,7 +150,7 @@ def test_sign_ladder_is_per_department(world):
     sweep(at(2026, 11, 24, 9))
     red = Supervision.objects.filter(case=case, deadline="sign", level="red")
     assert sorted(red.values_list("assignment__department__code", flat=True)) == ["enforcement", "police"]
-    assert "综合行政执法局签收期限" in red.get(assignment__department=w.dept.enforcement).message
+    assert "综合行政执法局签收期限" in red.get(assignment__department=w.dept.enforcement).text
     assert told(w.tiaojie, case, "supervision_red") == 0
 
 
@@ -316,3 +318,26 @@ def test_admin_is_warned_about_years_without_holiday_data(admin_client):
     messages = [str(m) for m in response.context["messages"]]
     assert any("2027" in m for m in messages), messages
     assert not any("2026" in m for m in messages)
+
+
+def test_an_escalation_reads_in_the_readers_language(world):
+    """The rung is stored as its deadline and due time; the message and the notice are worded when
+    read, so an English reader of the same rows reads English."""
+    w = world
+    case = all_signed(w, MONDAY)
+    sweep(at(2026, 12, 1, 9))
+    url = f"/api/cases/{case.pk}/supervisions/"
+
+    [chinese] = client_for(w.zhang).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["results"]
+    [english] = client_for(w.zhang).get(url, HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert chinese["message"] == "超过办理期限（2026-11-30 09:00）一个工作日仍未完成，已升级督办，通报站长和领导。"
+    assert english["message"] == (
+        "The handling deadline (2026-11-30 09:00) passed a working day ago and the work is still not done: "
+        "escalated, and the chief and leaders are told."
+    )
+    notices = client_for(w.lingdao).get(
+        "/api/notifications/", {"kind": "supervision_escalated"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    [notice] = notices.json()["results"]
+    assert notice["title"] == f"Escalated: {case.number} {case.title}"
+    assert notice["body"] == english["message"]

@@ -10,10 +10,11 @@ import time_machine
 from django.core import mail
 from django.db import connections, transaction
 
-from cases.models import Case, Notification, NotificationDelivery, Supervision
+from cases.models import Case, Supervision
 from cases.services import feedback, handling
-from cases.services.notifications import deliver, deliveries_for
 from cases.services.sweep import sweep_deadlines
+from notifications.models import Notification, NotificationDelivery
+from notifications.services import deliver, deliveries_for
 from tests.personas import walk_to
 from tests.test_concurrency import race, waiting_on_locks
 

@@ -108,7 +108,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("display_name", "phone", "email", "last_name", "first_name")}),
-        (_("通知方式"), {"fields": ("notify_email", "notify_sms")}),
+        (_("通知方式"), {"fields": ("notify_email", "notify_sms", "language")}),
         *DjangoUserAdmin.fieldsets[2:],
     )
     add_fieldsets = (

@@ -4,10 +4,18 @@ User-facing strings are written in Chinese, the product's source language; the E
 translation lives in locale/en. A string nobody translated still reads right to the users.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    """The languages of settings.LANGUAGES, named for the reader of a form."""
+
+    ZH_HANS = "zh-hans", _("简体中文")
+    EN = "en", _("英文")
 
 
 class User(AbstractUser):
@@ -17,6 +25,8 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     notify_email = models.BooleanField(_("邮件通知"), default=False)
     notify_sms = models.BooleanField(_("短信通知"), default=False)
+    # The language of e-mail and SMS copies of notices; in the app, the page's language applies.
+    language = models.CharField(_("通知语言"), max_length=10, choices=Language.choices, default=settings.LANGUAGE_CODE)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

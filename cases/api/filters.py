@@ -32,11 +32,11 @@ from cases.models import (
     Deadline,
     Ladder,
     MediationSession,
-    Notification,
     Source,
     Supervision,
     Urgency,
 )
+from notifications.models import Notification
 from workstation.models import Department, Grid, StationDepartment, Workstation
 
 

@@ -22,11 +22,12 @@ from cases.models import (
     Hold,
     MediationParticipant,
     MediationSession,
-    Notification,
     Party,
     ReturnRequest,
     Supervision,
 )
+from cases.wording import plan_with_reasons_rendered, reason_text
+from notifications.models import Notification
 from workstation.models import Department, Grid, StationDepartment, User, Workstation
 
 # --- Small references -------------------------------------------------------------------------
@@ -214,6 +215,7 @@ class MediationSessionSerializer(serializers.ModelSerializer):
 
 
 class SupervisionSerializer(serializers.ModelSerializer):
+    message = serializers.CharField(source="text", read_only=True, help_text="督办内容（自动督办按阅读者的语言生成）")
     created_by = UserRefSerializer(allow_null=True)
     responded_by = UserRefSerializer(allow_null=True)
 
@@ -318,7 +320,15 @@ class CaseListSerializer(serializers.ModelSerializer):
         ]
 
 
+class StoredPlanField(serializers.JSONField):
+    """``Case.dispatch_plan`` as stored, its reasons worded in the request's language."""
+
+    def to_representation(self, value):
+        return super().to_representation(plan_with_reasons_rendered(value))
+
+
 class CaseDetailSerializer(CaseListSerializer):
+    dispatch_plan = StoredPlanField(read_only=True)
     reporter = UserRefSerializer(allow_null=True)
     reporter_phone = serializers.SerializerMethodField(help_text="来源联系电话；无权查看时脱敏")
     duplicate_of = CaseRefSerializer(allow_null=True)
@@ -379,6 +389,13 @@ class SuggestionSerializer(serializers.Serializer):
     matched = serializers.ListField(child=serializers.CharField(), help_text="命中的关键词")
 
 
+class ReasonField(serializers.CharField):
+    """A dispatch-plan reason, worded in the request's language (``cases.wording``)."""
+
+    def to_representation(self, value) -> str:
+        return reason_text(value)
+
+
 class SummonsPlanSerializer(serializers.Serializer):
     department_id = serializers.IntegerField()
     liaison_officer_id = serializers.IntegerField(allow_null=True)
@@ -396,7 +413,7 @@ class DispatchPlanSerializer(serializers.Serializer):
     propose_mediation = serializers.BooleanField()
     sign_due_at = serializers.DateTimeField(allow_null=True)
     handle_due_at = serializers.DateTimeField(allow_null=True)
-    reasons = serializers.ListField(child=serializers.CharField(), help_text="方案的理由，按规则顺序")
+    reasons = serializers.ListField(child=ReasonField(), help_text="方案的理由，按规则顺序")
     needs_chief = serializers.BooleanField(help_text="无法确定主办部门，须站长指定")
 
     def _department(self, department_id):
@@ -434,7 +451,11 @@ class DispatchPreviewSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """A notice rendered in the request's language (``notifications.kinds``)."""
+
     case_number = serializers.CharField(source="case.number", read_only=True, allow_null=True, default=None)
+    title = serializers.CharField(source="rendered.title", read_only=True)
+    body = serializers.CharField(source="rendered.body", read_only=True)
 
     class Meta:
         model = Notification

@@ -35,14 +35,15 @@ from cases.models import (
     Extension,
     Hold,
     MediationParticipant,
-    Notification,
     ReturnRequest,
 )
 from cases.selectors import dispatch_plan_for, duplicate_candidates
-from cases.services import inbox
 from cases.services.intake import PartyInput, case_report
 from cases.services.lifecycle import case_facts, may_try
 from governance import clock
+from notifications.models import Notification
+from notifications.selectors import inbox_for, unread_count
+from notifications.services import mark_read
 from workstation.models import Department, Grid, Membership, StationDepartment, Workstation
 
 
@@ -231,7 +232,9 @@ class CaseSupervisionsView(CaseChildrenView):
     filterset_class = filters.SupervisionFilter
 
     def optimise(self, queryset):
-        return queryset.select_related("created_by", "responded_by").order_by("created_at", "pk")
+        return queryset.select_related("created_by", "responded_by", "assignment__department").order_by(
+            "created_at", "pk"
+        )
 
 
 class AttachmentDownloadView(APIView):
@@ -264,20 +267,20 @@ class NotificationListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return inbox.inbox_for(self.request.user).select_related("case").order_by("-created_at", "-id")
+        return inbox_for(self.request.user).select_related("case").order_by("-created_at", "-id")
 
 
 class UnreadCountView(APIView):
     @extend_schema(summary="未读通知数", tags=["通知"], responses=out.UnreadCountSerializer)
     def get(self, request):
-        return Response({"unread": inbox.unread_count(request.user)})
+        return Response({"unread": unread_count(request.user)})
 
 
 class NotificationReadView(APIView):
     @extend_schema(summary="标为已读", tags=["通知"], request=None, responses=out.NotificationSerializer)
     def post(self, request, pk: int):
-        notification = get_object_or_404(inbox.inbox_for(request.user).select_related("case"), pk=pk)
-        inbox.mark_read(request.user, [notification.pk])
+        notification = get_object_or_404(inbox_for(request.user).select_related("case"), pk=pk)
+        mark_read(request.user, [notification.pk])
         notification.refresh_from_db(fields=["read_at"])
         return Response(out.NotificationSerializer(notification).data)
 
@@ -285,7 +288,7 @@ class NotificationReadView(APIView):
 class NotificationReadAllView(APIView):
     @extend_schema(summary="全部标为已读", tags=["通知"], request=None, responses=out.MarkedSerializer)
     def post(self, request):
-        return Response({"marked": inbox.mark_read(request.user)})
+        return Response({"marked": mark_read(request.user)})
 
 
 class MeView(APIView):

@@ -20,8 +20,8 @@ from cases.models import (
     Summons,
 )
 from cases.selectors import dispatch_plan_for, handlers_of
-from cases.services.effects import notify
 from cases.services.lifecycle import Step, invalid, now, transition
+from notifications.services import notify
 from workstation.models import Department, StationDepartment
 
 
@@ -51,8 +51,7 @@ def case_reject(case_id: int, *, actor, reason: str, expected_status: str | None
     def step(case: Case, _subject) -> Step:
         case.reject_reason = reason
         case.closed_at = now()
-        # Notices are stored in the language of record, whatever language the request had active.
-        notify([case.reporter], kind="rejected", title=f"事件不予受理：{case.number}", body=reason, case=case)
+        notify([case.reporter], kind="rejected", case=case, text=reason)
         return Step(fields={"reject_reason", "closed_at"})
 
     case, _result = transition(
@@ -203,9 +202,8 @@ def case_dispatch(
         notify(
             handlers_of(case.station_id, [lead_id, *co_ids]),
             kind="dispatched",
-            title=f"新派单待签收：{case.number} {case.title}",
-            body="；".join(plan.reasons),
             case=case,
+            reasons=[reason.to_json() for reason in plan.reasons],
         )
         return Step(
             fields=fields,
@@ -239,9 +237,8 @@ def _summon_liaisons(case: Case, department_ids, *, reason: str) -> list[int]:
         notify(
             [presence.liaison_officer],
             kind="summons",
-            title=f"联络员召集：请到{case.station.name}参与处置 {case.number}",
-            body=case.title,
             case=case,
+            station=case.station.name,
         )
     return summoned
 

@@ -1,10 +1,10 @@
 """Side effects, queued after commit.
 
-Notification rows, and a pending delivery row for each outside channel the recipient chose, are
-data written in the caller's transaction, so a rolled-back action leaves no notice behind and a
-committed one owes every copy. Delivery (e-mail, SMS) is a Celery task queued only once the
-transaction has committed. If the broker is down the publish fails quickly, is logged, and the
-delivery rows stay pending: the minute sweep queues them when the broker is back, so nothing is lost.
+Whatever a task will do is first data written in the caller's transaction (notices and their
+pending delivery rows, see ``notifications.services.notify``), so a rolled-back action leaves
+nothing behind and a committed one owes every copy. The task is queued only once the transaction
+has committed. If the broker is down the publish fails quickly, is logged, and the rows stay
+pending: the minute sweep queues them when the broker is back, so nothing is lost.
 A dead broker costs the log one line per failed publish, and a warning at most once a minute per
 process that counts them (``BrokerOutage``), not a traceback per request.
 """
@@ -14,17 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
-
-from cases.models import Case, Notification, NotificationDelivery
-from cases.services.notifications import deliveries_for
 
 log = logging.getLogger(__name__)
-NOTIFICATION_TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
 
 
 class BrokerOutage:
@@ -70,26 +64,3 @@ def queue_task(task, *args) -> None:
             broker_outage.failed()
 
     transaction.on_commit(publish)
-
-
-def notify(recipients: Iterable, *, kind: str, title: str, body: str = "", case: Case | None = None) -> list[int]:
-    """Tell each recipient (once, even if listed twice), in the app and on their channels.
-
-    The title is a display string, often a case's number and title: it is cut to what the column
-    holds, with an ellipsis, so that a long case title never costs the action that sends it.
-    """
-    title = Truncator(title).chars(NOTIFICATION_TITLE_MAX_LENGTH, truncate="…")
-    seen: set[int] = set()
-    rows = []
-    for user in recipients:
-        if user is None or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(recipient=user, case=case, kind=kind, title=title, body=body))
-    created = Notification.objects.bulk_create(rows)
-    deliveries = NotificationDelivery.objects.bulk_create(deliveries_for(created))
-    if deliveries:
-        from cases.tasks import deliver_notifications
-
-        queue_task(deliver_notifications, sorted({d.notification_id for d in deliveries}))
-    return [n.pk for n in created]

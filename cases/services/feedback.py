@@ -18,8 +18,8 @@ from cases.models import (
     Satisfaction,
 )
 from cases.selectors import handlers_of
-from cases.services.effects import notify
 from cases.services.lifecycle import Conflict, Step, invalid, now, transition
+from notifications.services import notify
 
 GIVEN = (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.DISSATISFIED)
 
@@ -57,14 +57,7 @@ def case_feedback(case_id: int, *, actor, result: str, comment: str = "", expect
         if lead:
             lead.status, lead.finished_at, lead.handle_due_at = AssignmentStatus.SIGNED, None, case.handle_due_at
             lead.save(update_fields=["status", "finished_at", "handle_due_at"])
-            # Stored in the language of record (not translated), like every notice.
-            notify(
-                handlers_of(case.station_id, [lead.department_id]),
-                kind="rework",
-                title=f"群众不满意，案件返工：{case.number}",
-                body=comment,
-                case=case,
-            )
+            notify(handlers_of(case.station_id, [lead.department_id]), kind="rework", case=case, text=comment)
         out.target = CaseStatus.IN_PROGRESS
         out.payload["rework"] = case.rework_count
         return out

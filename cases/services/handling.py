@@ -30,12 +30,11 @@ from cases.models import (
 )
 from cases.selectors import chiefs_of
 from cases.services.attachments import attach_files
-from cases.services.effects import notify
 from cases.services.lifecycle import OPEN_CO, Conflict, Step, invalid, now, transition
+from notifications.services import notify
 from workstation.calendar import get_calendar
 
 A = AssignmentStatus
-# Notification titles and bodies are stored in the language of record: they are not translated.
 
 
 def _reason(reason: str, message: str, *, field: str = "reason") -> str:
@@ -74,9 +73,8 @@ def return_request(case_id: int, *, actor, reason: str, department_id: int | Non
         notify(
             chiefs_of(case.station_id),
             kind="return_requested",
-            title=f"退单申请：{case.number}",
-            body=reason,
             case=case,
+            text=reason,
         )
         return Step(
             payload={"request": request.pk, "department": assignment.department_id, "signed": was_signed},
@@ -141,9 +139,8 @@ def extension_request(
         notify(
             chiefs_of(case.station_id),
             kind="extension_requested",
-            title=f"延期申请：{case.number}",
-            body=reason,
             case=case,
+            text=reason,
         )
         return Step(payload={"request": extension.pk, "to": requested_due_at.isoformat()}, result=extension)
 
@@ -177,9 +174,7 @@ def hold_request(case_id: int, *, actor, reason: str, department_id: int | None 
 
     def step(case: Case, assignment: Assignment) -> Step:
         hold = Hold.objects.create(case=case, assignment=assignment, reason=reason, requested_by=actor)
-        notify(
-            chiefs_of(case.station_id), kind="hold_requested", title=f"挂账申请：{case.number}", body=reason, case=case
-        )
+        notify(chiefs_of(case.station_id), kind="hold_requested", case=case, text=reason)
         return Step(payload={"request": hold.pk}, result=hold)
 
     _case, hold = transition(
@@ -296,9 +291,8 @@ def case_resolve(
         notify(
             [case.reporter],
             kind="resolved",
-            title=f"事件已办结，请核查反馈：{case.number}",
-            body=text,
             case=case,
+            text=text,
         )
         return Step(
             fields={"resolved_at", "feedback_due_at", "ladder"},
@@ -314,22 +308,12 @@ def case_resolve(
 
 
 # Notices are stored in the language of record, whatever language the request had active.
-REQUEST_NAMES = {"return": "退单申请", "extension": "延期申请", "hold": "挂账申请"}
-
-
 def _decide(request, actor, approve: bool, note: str, *, case: Case, kind: str) -> None:
     """Record the chief's decision on a department's request and tell the one who asked."""
     request.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
     request.decided_by, request.decided_at, request.decision_note = actor, now(), note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    verdict = "已同意" if approve else "未同意"
-    notify(
-        [request.requested_by],
-        kind=f"{kind}_decided",
-        title=f"{REQUEST_NAMES[kind]}{verdict}：{case.number}",
-        body=note,
-        case=case,
-    )
+    notify([request.requested_by], kind=f"{kind}_decided", case=case, approved=approve, text=note)
 
 
 def _move_handle_due(case: Case, new_due: datetime, out: Step, *, start: datetime | None = None) -> None:

@@ -31,8 +31,8 @@ from cases.models import (
 )
 from cases.selectors import chiefs_of
 from cases.services.attachments import attach_files
-from cases.services.effects import notify
 from cases.services.lifecycle import Forbidden, invalid, now
+from notifications.services import notify
 from workstation.models import Grid, Workstation
 
 # One report names at most this many parties: more is a list, not a matter (and each party's
@@ -159,6 +159,5 @@ def case_report(
             to_status=CaseStatus.REPORTED,
             payload={"source": source, "external_id": external_id} if external_id else {"source": source},
         )
-        # Stored in the language of record (not translated), like every notice.
-        notify(chiefs_of(station.pk), kind="reported", title=f"新事件待受理：{case.number} {case.title}", case=case)
+        notify(chiefs_of(station.pk), kind="reported", case=case)
     return case

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -19,8 +18,8 @@ from cases.models import (
     Summons,
 )
 from cases.selectors import handlers_of
-from cases.services.effects import notify
 from cases.services.lifecycle import Step, invalid, now, transition
+from notifications.services import notify
 from workstation.models import Department
 
 Role = MediationParticipant.Role
@@ -75,14 +74,13 @@ def mediation_schedule(
                 )
         summonses = list(case.summonses.exclude(status=Summons.Status.CANCELLED).select_related("liaison_officer"))
         Summons.objects.filter(pk__in=[s.pk for s in summonses]).update(session=session)
-        body = f"第{session.round_no}轮联合调处：{timezone.localtime(scheduled_at):%Y-%m-%d %H:%M}，{place}"
-        # Stored in the language of record (not translated), like every notice.
         notify(
             [s.liaison_officer for s in summonses] + handlers_of(case.station_id, assigned),
             kind="mediation_scheduled",
-            title=f"联合调处通知：{case.number} {case.title}",
-            body=body,
             case=case,
+            round=session.round_no,
+            at=scheduled_at.isoformat(),
+            place=place,
         )
         return Step(
             payload={"session": session.pk, "round": session.round_no, "at": scheduled_at.isoformat(), "place": place},

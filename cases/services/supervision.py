@@ -6,10 +6,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Case, Supervision
 from cases.selectors import handlers_of
-from cases.services.effects import notify
 from cases.services.lifecycle import Step, invalid, now, transition
-
-# Notification titles and bodies are stored in the language of record: they are not translated.
+from notifications.services import notify
 
 
 def case_supervise(case_id: int, *, actor, message: str) -> Supervision:
@@ -27,9 +25,8 @@ def case_supervise(case_id: int, *, actor, message: str) -> Supervision:
         notify(
             handlers_of(case.station_id, departments),
             kind="supervision",
-            title=f"挂牌督办：{case.number} {case.title}",
-            body=message,
             case=case,
+            text=message,
         )
         return Step(payload={"supervision": supervision.pk}, result=supervision)
 
@@ -45,13 +42,7 @@ def supervision_respond(case_id: int, *, actor, supervision_id: int, response: s
     def step(case: Case, supervision: Supervision) -> Step:
         supervision.response, supervision.responded_by, supervision.responded_at = response, actor, now()
         supervision.save(update_fields=["response", "responded_by", "responded_at"])
-        notify(
-            [supervision.created_by],
-            kind="supervision_response",
-            title=f"督办已回复：{case.number}",
-            body=response,
-            case=case,
-        )
+        notify([supervision.created_by], kind="supervision_response", case=case, text=response)
         return Step(payload={"supervision": supervision.pk}, result=supervision)
 
     _case, supervision = transition(

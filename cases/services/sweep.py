@@ -1,5 +1,5 @@
-"""The minute sweeps (DESIGN §6): supervision rungs come due, feedback windows ended, and
-outside-channel copies of notices still owed.
+"""The minute sweep of deadlines (DESIGN §6): supervision rungs come due, feedback windows ended.
+(The sweep of notices' outside copies still owed is ``notifications.services.sweep_deliveries``.)
 
 Deadlines are rows, not timers. Each deadline stores when its next rung falls due
 (``<kind>_next_rung_at``, set with the due time by :mod:`cases.deadlines`) under a partial index,
@@ -12,36 +12,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
-from cases.models import Assignment, AssignmentStatus, Case, CaseStatus, Deadline, NotificationDelivery, Supervision
+from cases.models import Assignment, AssignmentStatus, Case, CaseStatus, Deadline, Supervision
 from cases.selectors import leaders, people_of_stations
-from cases.services.effects import notify, queue_task
 from cases.services.feedback import case_close_default
 from cases.services.lifecycle import Conflict
-from cases.services.notifications import MAX_ATTEMPTS, STALE_AFTER
-from cases.tasks import deliver_notifications
 from governance import clock
+from notifications.services import notify
 
 BATCH = 200
 Level = Supervision.Level
-Status = NotificationDelivery.Status
 # After a rung, the column that holds when the next one falls due (None: the ladder is done).
 NEXT_RUNG = {Level.YELLOW: "due_at", Level.RED: "escalate_at", Level.ESCALATED: None}
 # The departments still working on a case answer for its handling deadline.
 WORKING = [AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.RETURN_REQUESTED]
-
-# Notices are stored text in the language of record, whatever language a request had active.
-DEADLINE_NAMES = {Deadline.ACCEPT: "受理", Deadline.SIGN: "签收", Deadline.HANDLE: "办理"}
-NOTICES = {
-    Level.YELLOW: ("督办预警", "{what}期限将至（{due}），已用去80%的时限，请抓紧办理。"),
-    Level.RED: ("超期督办", "已超过{what}期限（{due}），请立即办理并说明原因。"),
-    Level.ESCALATED: ("升级督办", "超过{what}期限（{due}）一个工作日仍未完成，已升级督办，通报站长和领导。"),
-}
 
 
 @dataclass(frozen=True)
@@ -101,7 +89,8 @@ def fire_due_rungs(ladder: Ladder, now: datetime) -> int:
        was stopped for a while does not replay the rungs passed meanwhile.
     3. Move each row's next rung on, one UPDATE per rung (and the case's ``ladder``).
     4. Write the Supervision rows not already there, and notify for those only; notices are
-       delivered after commit.
+       delivered after commit. A rung's message is worded from its columns when read
+       (``Supervision.text``), in the reader's language.
     """
     next_rung = ladder.column("next_rung_at")
     with transaction.atomic():
@@ -142,19 +131,13 @@ def _record(ladder: Ladder, rows, reached: dict[int, str]) -> list[Supervision]:
     candidates = []
     for row in rows:
         case = row.case if ladder.model is Assignment else row
-        level = reached[row.pk]
-        what = DEADLINE_NAMES[ladder.deadline]
-        if ladder.model is Assignment:
-            what = f"{row.department}{what}"
-        due_at = getattr(row, ladder.column("due_at"))
         candidates.append(
             Supervision(
                 case=case,
                 assignment=row if ladder.model is Assignment else None,
                 deadline=ladder.deadline,
-                due_at=due_at,
-                level=level,
-                message=NOTICES[level][1].format(what=what, due=f"{timezone.localtime(due_at):%Y-%m-%d %H:%M}"),
+                due_at=getattr(row, ladder.column("due_at")),
+                level=reached[row.pk],
             )
         )
     existing = set(
@@ -185,9 +168,10 @@ def _notify(ladder: Ladder, supervisions: list[Supervision]) -> None:
         notify(
             people,
             kind=f"supervision_{supervision.level}",
-            title=f"{NOTICES[supervision.level][0]}：{case.number} {case.title}",
-            body=supervision.message,
             case=case,
+            deadline=supervision.deadline,
+            due_at=supervision.due_at.isoformat(),
+            department=str(supervision.assignment.department) if supervision.assignment else None,
         )
 
 
@@ -226,35 +210,3 @@ def close_unanswered(now: datetime | None = None) -> int:
             continue
         closed += 1
     return closed
-
-
-# A notice's own task normally delivers it within seconds; the sweep steps in after this.
-DELIVERY_GRACE = timedelta(minutes=1)
-# The task retries a failed copy with backoff for about 8 minutes; the sweep then retries slower.
-FAILED_RETRY_AFTER = timedelta(minutes=5)
-QUEUE_CHUNK = 100
-
-
-def sweep_deliveries(now: datetime | None = None) -> int:
-    """Queue every outside-channel copy still owed; return how many notifications were queued.
-
-    1. Rows left "sending" for longer than ``STALE_AFTER`` (a worker died mid-send) become failed.
-    2. Owed: pending rows older than ``DELIVERY_GRACE`` (their task was never queued: the broker was
-       down at commit) and failed rows last tried ``FAILED_RETRY_AFTER`` ago, with tries left.
-    3. Queue their notifications in chunks. The task claims each row, so a copy whose own task is
-       running at the same time is still sent once.
-    """
-    now = now or clock.now()
-    # last_error is stored text in the language of record.
-    NotificationDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER).update(
-        status=Status.FAILED, last_error="发送中断（超时未完成），将重试"
-    )
-    owed = NotificationDelivery.objects.filter(
-        Q(status=Status.PENDING, notification__created_at__lte=now - DELIVERY_GRACE)
-        | Q(status=Status.FAILED, claimed_at__lte=now - FAILED_RETRY_AFTER),
-        attempts__lt=MAX_ATTEMPTS,
-    )
-    ids = sorted(set(owed.values_list("notification_id", flat=True)))
-    for start in range(0, len(ids), QUEUE_CHUNK):
-        queue_task(deliver_notifications, ids[start : start + QUEUE_CHUNK])
-    return len(ids)

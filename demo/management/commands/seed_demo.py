@@ -45,7 +45,6 @@ from cases.models import (
     MediationOutcome,
     MediationParticipant,
     MediationSession,
-    Notification,
     Satisfaction,
     SlaRule,
     Source,
@@ -65,6 +64,7 @@ from demo import data as demo_data
 from demo.data import DemoCase
 from demo.tokens import ensure_demo_tokens
 from governance import clock
+from notifications.models import Notification
 from workstation.calendar import WorkingCalendar, get_calendar
 from workstation.models import (
     CalendarDay,

@@ -1,0 +1,13 @@
+"""A user's in-app notifications. Always scoped to one user."""
+
+from __future__ import annotations
+
+from notifications.models import Notification
+
+
+def inbox_for(user):
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user) -> int:
+    return inbox_for(user).filter(read_at__isnull=True).count()
