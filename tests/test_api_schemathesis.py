@@ -23,9 +23,9 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from cases.demo_tokens import ensure_intake_accounts
 from cases.models import Assignment, Case, Category, Extension, Hold, MediationSession, ReturnRequest, Supervision
 from cases.services import handling, mediation, supervision
+from demo.tokens import ensure_intake_accounts
 from tests.personas import build_world, report_ac_dispute, walk_to
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.demo_tokens import ensure_intake_accounts
 from cases.models import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Case, Notification
 from cases.services.sweep import sweep_deadlines
+from demo.tokens import ensure_intake_accounts
 from tests.api_helpers import assert_error, get, post
 from tests.personas import walk_to
 from tests.test_api_cases import report_payload
