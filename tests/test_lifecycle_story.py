@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.models import Assignment, CaseEvent, Feedback, MediationSession, Notification, Summons
+from cases.models import Assignment, Case, CaseEvent, Feedback, MediationSession, Notification, Summons
 from cases.selectors import duplicate_candidates
 from cases.services import dispatching, feedback, handling, mediation
 from cases.services.dispatching import Override
@@ -282,6 +282,15 @@ def test_default_satisfaction_is_recorded_apart(world):
     assert (case.status, case.satisfaction) == ("closed", "default")
     event = CaseEvent.objects.filter(case=case).last()
     assert (event.action, event.actor) == ("close_default", None)
+
+
+def test_the_service_refuses_an_id_number_with_a_wrong_check_character(world):
+    w = world
+    parties = [PartyInput(name="张某"), PartyInput(name="李某", id_number="330106199001191235")]
+    with pytest.raises(Invalid) as refused:
+        report_ac_dispute(w, parties=parties)
+    assert refused.value.errors == {"parties.1.id_number": ["身份证号校验位不正确，请核对"]}
+    assert not Case.objects.exists()
 
 
 def test_grid_worker_reports_only_for_own_grids(world):
