@@ -503,12 +503,12 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "department"],
-                condition=~Q(status__in=["returned", "cancelled"]),
+                condition=~Q(status__in=INACTIVE_ASSIGNMENT_STATUSES),
                 name="assignment_one_active_per_department",
             ),
             models.UniqueConstraint(
                 fields=["case"],
-                condition=Q(role="lead") & ~Q(status__in=["returned", "cancelled"]),
+                condition=Q(role="lead") & ~Q(status__in=INACTIVE_ASSIGNMENT_STATUSES),
                 name="assignment_one_active_lead",
             ),
             models.CheckConstraint(condition=Q(role__in=["lead", "co"]), name="assignment_role_valid"),

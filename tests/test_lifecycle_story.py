@@ -8,7 +8,16 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.models import Assignment, Case, CaseEvent, Feedback, MediationSession, Notification, Summons
+from cases.models import (
+    INACTIVE_ASSIGNMENT_STATUSES,
+    Assignment,
+    Case,
+    CaseEvent,
+    Feedback,
+    MediationSession,
+    Notification,
+    Summons,
+)
 from cases.selectors import duplicate_candidates
 from cases.services import dispatching, feedback, handling, mediation
 from cases.services.dispatching import Override
@@ -191,7 +200,7 @@ def test_lead_return_sends_the_case_back_and_buys_no_time(world):
         handling.return_request(case.pk, actor=w.tiaojie, reason="再次申请")
     case = handling.return_decide(case.pk, actor=w.zhang, request_id=request.pk, approve=True)
     assert case.status == "accepted"
-    assert not Assignment.objects.filter(case=case).exclude(status__in=["returned", "cancelled"]).exists()
+    assert not Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).exists()
     case = dispatching.case_dispatch(
         case.pk, actor=w.zhang, override=Override(lead_id=w.dept.enforcement.pk, co_ids=()), reason="改由执法局牵头"
     )
