@@ -307,3 +307,35 @@ def test_dispatch_with_an_override(world):
     body = response.json()
     assert {a["department"]["code"] for a in body["assignments"]} == {"mediation", "police"}
     assert body["dispatch_override"]["reason"] == "执法部门已在另案处理"
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+def as_a_new_request(user):
+    """The user as a request loads them: nothing read about them yet."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_the_case_detail_reads_the_users_roles_once(world, django_assert_num_queries):
+    """Scope (2), the gated case (1), its parties, attachments and assignments (3), the roles (1),
+    return, extension and hold requests (3), the facts for the actions (2)."""
+    w = world
+    case = walk_to(w, "in_progress")
+    tiaojie = as_a_new_request(w.tiaojie)
+    with django_assert_num_queries(12):
+        response = get(tiaojie, f"/api/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert response.json()["my_roles"] == ["lead", "mediator"]
+
+
+def test_an_action_asks_the_roles_under_its_lock_and_again_for_the_detail_it_answers(world, django_assert_num_queries):
+    """The gate only sees (no roles); the transition reads them under the case's lock; the
+    detail after the action reads them again, as the action left them."""
+    w = world
+    case = walk_to(w, "dispatched")
+    zhifa = as_a_new_request(w.zhifa)
+    with django_assert_num_queries(22):
+        response = post(zhifa, f"/api/cases/{case.pk}/sign/")
+    assert response.status_code == 200, response.json()
+    assert response.json()["my_roles"] == ["co"]
