@@ -96,29 +96,37 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(condition)
 
 
-def access_case(user, case_id: int, *, write: bool = False, queryset: QuerySet[Case] | None = None) -> Case:
-    """The case, if the user may see it (and, with write=True, act on it); else Http404.
+def access_case(user, case_id: int, *, queryset: QuerySet[Case] | None = None) -> Case:
+    """The case, if the user may see it; else Http404.
 
-    Whether a particular action is allowed is the lifecycle's transition table; ``write`` only
-    asks that the user hold some role towards the case (chief, lead, co, mediator, reporter,
-    leader), which every scope above implies today; it keeps a future read-only scope out.
+    Seeing is all the gate decides: whether the user may do a particular thing to the case is
+    the lifecycle's transition table (state × action × role), asked by the action itself.
     """
     base = queryset if queryset is not None else Case.objects.all()
     try:
-        case = base.filter(pk__in=visible_cases(user).values("pk")).get(pk=case_id)
+        return base.filter(pk__in=visible_cases(user).values("pk")).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404(_("案件不存在或无权访问")) from None
-    if write and not case_roles(user, case):
-        raise Http404(_("案件不存在或无权访问"))
-    return case
 
 
-def case_roles(user, case: Case) -> set[str]:
+def case_roles(user, case: Case) -> frozenset[str]:
     """The roles a user holds towards one case, as the transition table names them.
 
     chief, lead, co (their department's active assignment), mediator (of an assigned
     mediation department), reporter (filed it, or walks its grid), leader.
+
+    Read once per case object: a request loads its case once and asks the detail, the actions
+    and the personal-data rule from that one read. The transition loads its own case under the
+    lock, so it decides on fresh roles; the detail shown after an action loads the case again,
+    so it sees the roles the action left.
     """
+    memo = case.__dict__.setdefault("_roles_by_user", {})
+    if user.pk not in memo:
+        memo[user.pk] = _roles(user, case)
+    return memo[user.pk]
+
+
+def _roles(user, case: Case) -> frozenset[str]:
     scope = scope_of(user)
     roles: set[str] = set()
     if scope.district:
@@ -136,7 +144,7 @@ def case_roles(user, case: Case) -> set[str]:
             roles.add("lead" if assignment.role == AssignmentRole.LEAD else "co")
             if (case.station_id, assignment.department_id) in scope.mediator_departments:
                 roles.add("mediator")
-    return roles
+    return frozenset(roles)
 
 
 # Who reads parties' phones and ID numbers in full: the station's chief, the departments working
@@ -144,10 +152,9 @@ def case_roles(user, case: Case) -> set[str]:
 FULL_PERSONAL_DATA_ROLES = frozenset({"chief", "lead", "co"})
 
 
-def sees_personal_data(user, case: Case, roles: set[str] | None = None) -> bool:
+def sees_personal_data(user, case: Case) -> bool:
     """Whether pages, API and exports may show this case's personal data unmasked."""
-    roles = case_roles(user, case) if roles is None else roles
-    return bool(roles & FULL_PERSONAL_DATA_ROLES) or case.reporter_id == user.pk
+    return bool(case_roles(user, case) & FULL_PERSONAL_DATA_ROLES) or case.reporter_id == user.pk
 
 
 def department_ids_for(user, station_id: int) -> set[int]:

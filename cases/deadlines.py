@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from cases.models import (
     Case,
     Category,
+    Complexity,
     Deadline,
     Ladder,
     SlaRule,
@@ -40,28 +41,29 @@ class Sla:
     feedback: tuple[int, str]
 
 
-# Used when no SlaRule row exists at all (a fresh install before seeding).
-BUILT_IN = {
-    Urgency.NORMAL: SlaRule(urgency=Urgency.NORMAL),
-    Urgency.URGENT: SlaRule(
-        urgency=Urgency.URGENT,
-        accept_amount=1,
-        accept_unit=TimeUnit.CLOCK_HOURS,
-        sign_amount=2,
-        sign_unit=TimeUnit.CLOCK_HOURS,
-        handle_amount=24,
-        handle_unit=TimeUnit.CLOCK_HOURS,
-    ),
-    Urgency.MAJOR: SlaRule(
-        urgency=Urgency.MAJOR,
-        accept_amount=1,
-        accept_unit=TimeUnit.CLOCK_HOURS,
-        sign_amount=2,
-        sign_unit=TimeUnit.CLOCK_HOURS,
-        handle_amount=48,
-        handle_unit=TimeUnit.CLOCK_HOURS,
-    ),
+# The district defaults per urgency (DESIGN §6): what a field leaves out is the SlaRule model's
+# default (the normal limits; no handle amount means the category's complexity). The demo and the
+# test world seed them as rows; they also answer when no row exists (a fresh install).
+DEFAULT_LIMITS: dict[str, dict] = {
+    Urgency.NORMAL: {},
+    Urgency.URGENT: {
+        "accept_amount": 1,
+        "accept_unit": TimeUnit.CLOCK_HOURS,
+        "sign_amount": 2,
+        "sign_unit": TimeUnit.CLOCK_HOURS,
+        "handle_amount": 24,
+        "handle_unit": TimeUnit.CLOCK_HOURS,
+    },
+    Urgency.MAJOR: {
+        "accept_amount": 1,
+        "accept_unit": TimeUnit.CLOCK_HOURS,
+        "sign_amount": 2,
+        "sign_unit": TimeUnit.CLOCK_HOURS,
+        "handle_amount": 48,
+        "handle_unit": TimeUnit.CLOCK_HOURS,
+    },
 }
+BUILT_IN = {urgency: SlaRule(urgency=urgency, **limits) for urgency, limits in DEFAULT_LIMITS.items()}
 
 
 def sla_rules_for(urgency: str) -> dict[int | None, SlaRule]:
@@ -88,7 +90,7 @@ def sla_for(category: Category | None, urgency: str) -> Sla:
     handle = (
         (rule.handle_amount, rule.handle_unit)
         if rule.handle_amount
-        else ((category.complexity if category else 5), TimeUnit.WORK_DAYS)
+        else ((category.complexity if category else Complexity.NORMAL), TimeUnit.WORK_DAYS)
     )
     return Sla(
         accept=(rule.accept_amount, rule.accept_unit),

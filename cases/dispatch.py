@@ -176,8 +176,8 @@ class DispatchPlan:
                 {"department_id": s.department_id, "liaison_officer_id": s.liaison_officer_id} for s in self.summons
             ],
             "propose_mediation": self.propose_mediation,
-            "sign_due_at": _iso(self.sign_due_at),
-            "handle_due_at": _iso(self.handle_due_at),
+            "sign_due_at": iso(self.sign_due_at),
+            "handle_due_at": iso(self.handle_due_at),
             "reasons": [reason.to_json() for reason in self.reasons],
             "needs_chief": self.needs_chief,
         }
@@ -419,5 +419,6 @@ def plan_dispatch(facts: DispatchFacts, *, add_time: AddTime) -> DispatchPlan:
     )
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
+    """A moment as the plan's JSON stores it (ISO 8601), or None."""
     return None if moment is None else moment.isoformat()

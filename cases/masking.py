@@ -26,7 +26,7 @@ def mask_phone(value: str | None) -> str:
 
 
 def mask_id_number(value: str | None) -> str:
-    """330106199001011234 → 330106********1234: the region code and the last four stay."""
+    """330106199001191234 → 330106********1234: the region code and the last four stay."""
     return _mask(value, 6, 4, min_hidden=4)
 
 

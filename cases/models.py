@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.validators import ID_NUMBER_PATTERN, validate_id_number
 from cases.wording import supervision_message
 from governance import clock
 from workstation.models import Department, Grid, StationDepartment, Workstation
@@ -402,7 +403,7 @@ class Party(models.Model):
     role = models.CharField(_("身份"), max_length=15, choices=PartyRole.choices, default=PartyRole.OTHER)
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_id_number])
     address = models.CharField(_("住址"), max_length=200, blank=True)
     organization = models.CharField(_("单位/企业"), max_length=100, blank=True)
 
@@ -412,7 +413,7 @@ class Party(models.Model):
         ordering = ["case", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(id_number="") | Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="party_id_number_format"
+                condition=Q(id_number="") | Q(id_number__regex=ID_NUMBER_PATTERN), name="party_id_number_format"
             ),
         ]
         indexes = [models.Index(fields=["phone"], name="party_phone", condition=~Q(phone=""))]
@@ -503,12 +504,12 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "department"],
-                condition=~Q(status__in=["returned", "cancelled"]),
+                condition=~Q(status__in=INACTIVE_ASSIGNMENT_STATUSES),
                 name="assignment_one_active_per_department",
             ),
             models.UniqueConstraint(
                 fields=["case"],
-                condition=Q(role="lead") & ~Q(status__in=["returned", "cancelled"]),
+                condition=Q(role="lead") & ~Q(status__in=INACTIVE_ASSIGNMENT_STATUSES),
                 name="assignment_one_active_lead",
             ),
             models.CheckConstraint(condition=Q(role__in=["lead", "co"]), name="assignment_role_valid"),

@@ -1,12 +1,17 @@
 """Tables for the demo station 振兴基层治理联动工作站 (ZX), used by ``manage.py seed_demo``.
 
-Plain data only: departments, grids, people, the category taxonomy with its keyword rules, the
-district's default time limits and about fifty sample cases. Every name, phone number and ID
-number here is invented; party names follow the 张某/李某 convention of published case reports.
+Plain data only: departments, grids, people, the category taxonomy with its keyword rules and
+about fifty sample cases. The default time limits and working hours are the code's own
+(``cases.deadlines.DEFAULT_LIMITS``, ``workstation.calendar.DEFAULT_PERIODS``). Every name,
+phone number and ID number here is invented; party names follow the 张某/李某 convention of
+published case reports.
 """
 
 from dataclasses import dataclass, field
-from datetime import time
+
+from stdnum.cn import ric
+
+from cases.models import Complexity
 
 # Every demo account signs in with this password; it is printed by the command and in the README.
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - a documented demo password, not a secret
@@ -98,7 +103,7 @@ class DemoCategory:
     owner: str = ""
     clarity: str = "clear"
     co: tuple[str, ...] = ()
-    complexity: int = 5
+    complexity: int = Complexity.NORMAL
     keywords: tuple[tuple[str, int], ...] = ()
     description: str = ""
     children: tuple["DemoCategory", ...] = ()
@@ -240,23 +245,11 @@ CATEGORIES = [
     ),
 ]
 
-# District defaults (no category) per urgency: (accept, sign, handle, feedback) as (amount, unit).
-# A handle amount of None means the category's complexity in working days.
-SLA_DEFAULTS = {
-    "normal": ((2, "work_hours"), (1, "work_days"), (None, "work_days"), (3, "work_days")),
-    "urgent": ((1, "clock_hours"), (2, "clock_hours"), (24, "clock_hours"), (3, "work_days")),
-    "major": ((1, "clock_hours"), (2, "clock_hours"), (48, "clock_hours"), (3, "work_days")),
-}
-
-WORKING_PERIODS = [(time(8, 30), time(12, 0)), (time(13, 30), time(17, 30))]
-
 
 def fake_id_number(region: str, birthday: str, sequence: int) -> str:
     """An invented 18-character resident ID number with a valid GB 11643 check character."""
     body = f"{region}{birthday}{sequence:03d}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(digit) * weight for digit, weight in zip(body, weights, strict=True))
-    return body + "10X98765432"[total % 11]
+    return body + ric.calc_check_digit(body + "?")  # stdnum reads the 17 characters before a check place
 
 
 @dataclass(frozen=True)

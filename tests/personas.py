@@ -16,7 +16,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from cases.models import Category, Clarity, KeywordRule, SlaRule, TimeUnit, Urgency
+from cases.deadlines import DEFAULT_LIMITS
+from cases.models import Category, Clarity, Complexity, KeywordRule, SlaRule
 from workstation.models import Department, Grid, Membership, Role, StationDepartment, User, Workstation
 
 
@@ -76,7 +77,7 @@ def build_world() -> SimpleNamespace:
     StationDepartment.objects.create(station=w.station, department=w.dept.emergency, presence="liaison")
 
     w.neighbour = Category.objects.create(
-        code="neighbour", name="邻里纠纷", owner=w.dept.mediation, clarity=Clarity.BLURRED, complexity=5
+        code="neighbour", name="邻里纠纷", owner=w.dept.mediation, clarity=Clarity.BLURRED, complexity=Complexity.NORMAL
     )
     w.neighbour.co_departments.set([w.dept.enforcement, w.dept.police])
     w.labour = Category.objects.create(code="labour", name="劳资纠纷", owner=w.dept.hrss, clarity=Clarity.CLEAR)
@@ -92,16 +93,8 @@ def build_world() -> SimpleNamespace:
     ]:
         for word in words:
             KeywordRule.objects.create(category=category, keyword=word)
-    SlaRule.objects.create(urgency=Urgency.NORMAL)
-    SlaRule.objects.create(
-        urgency=Urgency.URGENT,
-        accept_amount=1,
-        accept_unit=TimeUnit.CLOCK_HOURS,
-        sign_amount=2,
-        sign_unit=TimeUnit.CLOCK_HOURS,
-        handle_amount=24,
-        handle_unit=TimeUnit.CLOCK_HOURS,
-    )
+    for urgency, limits in DEFAULT_LIMITS.items():
+        SlaRule.objects.create(urgency=urgency, **limits)
     return w
 
 

@@ -25,7 +25,7 @@ def test_token_auth_works(world):
     assert client.post(f"/api/cases/{case.pk}/accept/", {}, format="json").status_code == 200
 
 
-def test_no_credentials_or_a_bad_token_is_401(world):
+def test_no_credentials_or_a_bad_token_is_401():
     response = APIClient().get("/api/cases/")
     assert_error(response, 401, "not_authenticated")
     assert response["WWW-Authenticate"] == "Token"
@@ -34,7 +34,8 @@ def test_no_credentials_or_a_bad_token_is_401(world):
     assert_error(client.get("/api/cases/"), 401, "authentication_failed")
 
 
-def test_basic_auth_is_not_accepted(world):
+@pytest.mark.usefixtures("world")  # zhang exists: right credentials, the wrong scheme
+def test_basic_auth_is_not_accepted():
     client = APIClient()
     credentials = base64.b64encode(b"zhang:Demo@2026").decode()
     client.credentials(HTTP_AUTHORIZATION=f"Basic {credentials}")
@@ -58,7 +59,7 @@ def test_session_auth_needs_csrf_on_post(world):
     assert response.status_code == 200, response.json()
 
 
-def test_demo_tokens_are_deterministic_and_readable(world):
+def test_demo_tokens_are_deterministic_and_readable():
     from demo.data import DEMO_USERS
     from workstation.models import User
 
@@ -74,7 +75,7 @@ def test_demo_tokens_are_deterministic_and_readable(world):
     assert len({demo_key(n) for n in demo_usernames()}) == len(demo_usernames())
 
 
-def test_schema_and_docs_are_served_locally(world, client):
+def test_schema_and_docs_are_served_locally(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]

@@ -25,7 +25,7 @@ def report_payload(w, **extra):
         "latitude": "30.271200",
         "longitude": "120.149800",
         "parties": [
-            {"name": "赵某", "role": "respondent", "phone": "13900000009", "id_number": "330106199001011234"},
+            {"name": "赵某", "role": "respondent", "phone": "13900000009", "id_number": "330106199001191234"},
         ],
     }
     payload.update(extra)
@@ -47,7 +47,7 @@ def test_grid_worker_files_a_report(world):
     assert body["parties"][0]["phone"] == "13900000009"
     case = Case.objects.get(pk=body["id"])
     assert case.source == "grid"
-    assert case.parties.get().id_number == "330106199001011234"
+    assert case.parties.get().id_number == "330106199001191234"
     assert CaseEvent.objects.filter(case=case, action="report").count() == 1
 
 
@@ -84,6 +84,18 @@ def test_bad_report_gets_field_errors_and_stores_nothing(world):
     # A blank title passes the shape check and gets the service's own words.
     body = assert_error(post(w.wang, "/api/cases/", report_payload(w, title="  ")), 400, "invalid")
     assert body["errors"] == {"title": ["请填写标题"]}
+    assert not Case.objects.exists() and not Party.objects.exists()
+
+
+def test_an_id_number_with_a_wrong_check_character_is_400_naming_the_party(world):
+    w = world
+    payload = report_payload(w)
+    payload["parties"] = [{"name": "赵某", "id_number": "330106199001191235"}]  # the check character is 4
+    body = assert_error(post(w.wang, "/api/cases/", payload, format="json"), 400, "invalid")
+    assert body["errors"] == {"parties.0.id_number": ["身份证号校验位不正确，请核对"]}
+    payload["parties"] = [{"name": "赵某", "id_number": "330106199002301239"}]  # 30 February, check character right
+    body = assert_error(post(w.wang, "/api/cases/", payload, format="json"), 400, "invalid")
+    assert body["errors"] == {"parties.0.id_number": ["身份证号中的出生日期无效"]}
     assert not Case.objects.exists() and not Party.objects.exists()
 
 
@@ -151,12 +163,12 @@ def test_a_returned_department_loses_the_case(world):
 def test_party_data_masked_unless_needed(world, persona, full):
     w = world
     case = walk_to(w, "dispatched")
-    Party.objects.filter(case=case, name="张某").update(id_number="330106199001011234")
+    Party.objects.filter(case=case, name="张某").update(id_number="330106199001191234")
     body = get(getattr(w, persona), f"/api/cases/{case.pk}/").json()
     party = next(p for p in body["parties"] if p["name"] == "张某")
     assert body["pii_masked"] is not full
     if full:
-        assert (party["phone"], party["id_number"]) == ("13900000001", "330106199001011234")
+        assert (party["phone"], party["id_number"]) == ("13900000001", "330106199001191234")
     else:
         assert (party["phone"], party["id_number"]) == ("139****0001", "330106********1234")
 
@@ -295,3 +307,35 @@ def test_dispatch_with_an_override(world):
     body = response.json()
     assert {a["department"]["code"] for a in body["assignments"]} == {"mediation", "police"}
     assert body["dispatch_override"]["reason"] == "执法部门已在另案处理"
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+def as_a_new_request(user):
+    """The user as a request loads them: nothing read about them yet."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_the_case_detail_reads_the_users_roles_once(world, django_assert_num_queries):
+    """Scope (2), the gated case (1), its parties, attachments and assignments (3), the roles (1),
+    return, extension and hold requests (3), the facts for the actions (2)."""
+    w = world
+    case = walk_to(w, "in_progress")
+    tiaojie = as_a_new_request(w.tiaojie)
+    with django_assert_num_queries(12):
+        response = get(tiaojie, f"/api/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert response.json()["my_roles"] == ["lead", "mediator"]
+
+
+def test_an_action_asks_the_roles_under_its_lock_and_again_for_the_detail_it_answers(world, django_assert_num_queries):
+    """The gate only sees (no roles); the transition reads them under the case's lock; the
+    detail after the action reads them again, as the action left them."""
+    w = world
+    case = walk_to(w, "dispatched")
+    zhifa = as_a_new_request(w.zhifa)
+    with django_assert_num_queries(22):
+        response = post(zhifa, f"/api/cases/{case.pk}/sign/")
+    assert response.status_code == 200, response.json()
+    assert response.json()["my_roles"] == ["co"]

@@ -53,7 +53,7 @@ PAYLOADS = {
         "urgency_level": 2,
         "reporter": {"name": "王网格", "mobile": "13800000001"},
         "parties": [
-            {"name": "赵某", "mobile": "13900000009", "id_card": "330106199001011234", "party_type": "respondent"}
+            {"name": "赵某", "mobile": "13900000009", "id_card": "330106199001191234", "party_type": "respondent"}
         ],
     },
 }
@@ -109,7 +109,7 @@ def test_each_source_maps_its_own_fields(world, keys):
     assert platform.grid == w.grid
     assert platform.urgency == "urgent"
     party = platform.parties.get()
-    assert (party.name, party.role, party.id_number) == ("赵某", "respondent", "330106199001011234")
+    assert (party.name, party.role, party.id_number) == ("赵某", "respondent", "330106199001191234")
     # The chiefs hear of each.
     assert Notification.objects.filter(recipient=w.zhang, kind="reported").count() == 3
 
@@ -142,6 +142,7 @@ def test_only_the_sources_own_account_may_push(world, keys):
         ("12345", {"cbdw": "QQ"}, {"cbdw"}),
         ("four-platforms", {"grid_code": "NOPE"}, {"grid_code"}),
         ("four-platforms", {"parties": [{"name": "赵某", "id_card": "12345"}]}, {"parties.0.id_card"}),
+        ("four-platforms", {"parties": [{"name": "赵某", "id_card": "330106199001191235"}]}, {"parties.0.id_card"}),
         ("four-platforms", {"location": {"longitude": "200"}}, {"location.longitude", "location.latitude"}),
     ],
 )

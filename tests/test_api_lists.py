@@ -95,7 +95,7 @@ def test_case_filters(world, cases, params, expected):
     assert [names[i] for i in ids(get(w.zhang, "/api/cases/", params))] == expected
 
 
-def test_bad_filter_values_are_400(world, cases):
+def test_bad_filter_values_are_400(world):
     w = world
     body = assert_error(get(w.zhang, "/api/cases/", {"status": "nope", "station": "x", "grid": 2**70}), 400)
     assert set(body["errors"]) == {"status", "station", "grid"}

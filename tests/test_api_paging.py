@@ -103,7 +103,7 @@ def test_good_paging_input_still_pages(world, case, path, paginator):
     assert get(world.zhang, url, {"page": "1", "page_size": ""}).status_code == 200
 
 
-def test_page_beyond_the_last_names_the_last_page(world, case):
+def test_page_beyond_the_last_names_the_last_page(world):
     body = assert_error(get(world.zhang, "/api/grids/", {"page": "3"}), 400, "invalid")
     assert body["errors"] == {"page": ["确保该值小于或等于1。"]}
 

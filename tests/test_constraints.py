@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -178,9 +179,17 @@ def test_case_cannot_merge_into_itself(case):
 
 
 def test_party_id_number_format(case):
-    Party.objects.create(case=case, name="张某", id_number="33010619800101123X")
+    Party.objects.create(case=case, name="张某", id_number="33010619800119123X")
     with refused(), transaction.atomic():
         Party.objects.create(case=case, name="李某", id_number="12345")
+
+
+def test_party_id_number_check_character_is_validated_by_the_model(case):
+    """The database holds the shape; the model's validator (the admin's forms) also the check."""
+    Party(case=case, name="张某", id_number="33010619800119123X").full_clean()
+    with pytest.raises(ValidationError) as refused:
+        Party(case=case, name="李某", id_number="330106198001191231").full_clean()
+    assert refused.value.message_dict == {"id_number": ["身份证号校验位不正确，请核对"]}
 
 
 def test_one_active_lead_and_one_active_assignment_per_department(case, police):
@@ -292,8 +301,6 @@ def test_database_refuses_to_rewrite_history(case, alice):
 
 
 def test_categories_have_two_levels_only(police):
-    from django.core.exceptions import ValidationError
-
     top = Category.objects.create(code="dispute", name="矛盾纠纷")
     child = Category.objects.create(code="neighbour", name="邻里纠纷", parent=top, owner=police)
     grandchild = Category(code="noise", name="噪音", parent=child)

@@ -588,13 +588,14 @@ def test_naive_now_is_refused():
 
 
 def test_values_agree_with_the_models():
-    from cases.models import Clarity, DispatchMode, TimeUnit, Urgency
+    from cases.models import Clarity, Complexity, DispatchMode, TimeUnit, Urgency
     from workstation.models import StationDepartment
 
     assert {SOLO, JOINT} == set(DispatchMode.values)
     assert {CLEAR, BLURRED} == set(Clarity.values)
     assert {WORK_HOURS, WORK_DAYS, CLOCK_HOURS} == set(TimeUnit.values)
     assert "major" in Urgency.values
+    assert CategoryFacts.complexity == Complexity.NORMAL  # the facts' default handling time
     assert {STATIONED, LIAISON} == set(StationDepartment.Presence.values)
 
 

@@ -20,7 +20,7 @@ STATES = ["reported", "accepted", "dispatched", "in_progress", "resolved", "clos
 HANDLING = "dispatched in_progress"
 OPEN = "reported accepted dispatched in_progress resolved"
 
-# action: (states it starts from, roles allowed)
+# action: (states it starts from, roles allowed). A hand copy of TRANSITIONS, on purpose: double entry.
 SPEC = {
     "accept": ("reported", "chief"),
     "reject": ("reported", "chief"),

@@ -8,7 +8,15 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.models import Assignment, CaseEvent, Feedback, MediationSession, Summons
+from cases.models import (
+    INACTIVE_ASSIGNMENT_STATUSES,
+    Assignment,
+    Case,
+    CaseEvent,
+    Feedback,
+    MediationSession,
+    Summons,
+)
 from cases.selectors import duplicate_candidates
 from cases.services import dispatching, feedback, handling, mediation
 from cases.services.dispatching import Override
@@ -29,7 +37,7 @@ def events(case):
     return list(CaseEvent.objects.filter(case=case).order_by("id").values_list("action", "from_status", "to_status"))
 
 
-def test_the_zijinhuang_air_conditioner_dispute(world, django_capture_on_commit_callbacks):
+def test_the_zijinhuang_air_conditioner_dispute(world):
     """Grid worker reports, chief accepts, the plan is joint (mediator leads; law enforcement and
     police assist), two mediation rounds, agreement, resolve, satisfied, closed."""
     w = world
@@ -193,7 +201,7 @@ def test_lead_return_sends_the_case_back_and_buys_no_time(world):
         handling.return_request(case.pk, actor=w.tiaojie, reason="再次申请")
     case = handling.return_decide(case.pk, actor=w.zhang, request_id=request.pk, approve=True)
     assert case.status == "accepted"
-    assert not Assignment.objects.filter(case=case).exclude(status__in=["returned", "cancelled"]).exists()
+    assert not Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).exists()
     case = dispatching.case_dispatch(
         case.pk, actor=w.zhang, override=Override(lead_id=w.dept.enforcement.pk, co_ids=()), reason="改由执法局牵头"
     )
@@ -284,6 +292,15 @@ def test_default_satisfaction_is_recorded_apart(world):
     assert (case.status, case.satisfaction) == ("closed", "default")
     event = CaseEvent.objects.filter(case=case).last()
     assert (event.action, event.actor) == ("close_default", None)
+
+
+def test_the_service_refuses_an_id_number_with_a_wrong_check_character(world):
+    w = world
+    parties = [PartyInput(name="张某"), PartyInput(name="李某", id_number="330106199001191235")]
+    with pytest.raises(Invalid) as refused:
+        report_ac_dispute(w, parties=parties)
+    assert refused.value.errors == {"parties.1.id_number": ["身份证号校验位不正确，请核对"]}
+    assert not Case.objects.exists()
 
 
 def test_grid_worker_reports_only_for_own_grids(world):
@@ -386,6 +403,8 @@ class TestDuplicateSuggestions:
         )
         found = duplicate_candidates(here)
         assert [s.case for s in found] == [near]
-        assert "167" in found[0].reasons[0] or "米" in found[0].reasons[0]
+        assert found[0].reasons[0] == "位置相距约 167 米"
         assert far not in [s.case for s in found]
+        here.refresh_from_db()
+        near.refresh_from_db()
         assert here.status == near.status == "reported"  # suggested, never merged by the system

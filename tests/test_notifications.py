@@ -111,7 +111,7 @@ def test_a_failed_copy_is_retried_with_backoff_then_by_the_sweep(
     assert len(sms) == 1 and len(mail.outbox) == 1
 
 
-def test_retries_are_bounded(chief_by_mail_and_sms, settings, sms):
+def test_retries_are_bounded(chief_by_mail_and_sms, sms):
     w = chief_by_mail_and_sms
     [notice_id] = notify([w.zhang], kind="rework", number="督办")
     NotificationDelivery.objects.filter(notification_id=notice_id).update(status="failed", attempts=5)

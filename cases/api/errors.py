@@ -7,17 +7,21 @@
 - 403 ``forbidden`` (the transition table refuses this role), ``csrf_failed``.
 - 404 ``not_found``: the object does not exist *or is out of the user's scope* (no existence leak).
 - 409: the lifecycle's conflicts (``illegal_transition``, ``stale`` when ``expected_status`` no
-  longer holds, ``already_signed`` …) and a lost race on a database constraint (``conflict``).
+  longer holds, ``already_signed`` …) and a lost race on one of :data:`RACE_CONSTRAINTS`
+  (``conflict``). Any other integrity error is a bug: logged as one, answered 500 ``server_error``.
 The services' :class:`~cases.services.lifecycle.LifecycleError` carries its own status, code,
 message and field errors; DRF's and Django's exceptions are mapped here.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError
+from django.db.models import UniqueConstraint
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +35,23 @@ from cases.services.lifecycle import LifecycleError
 log = logging.getLogger(__name__)
 
 NOT_FOUND_MESSAGE = gettext_lazy("对象不存在或无权访问")
+
+# The constraints two requests racing past the services' checks can meet: the loser is told to
+# refresh. Every other constraint guards what the services already check, so breaking it is a bug.
+RACE_CONSTRAINTS = frozenset(
+    {
+        "assignment_one_active_per_department",
+        "assignment_one_active_lead",
+        "extension_one_pending",
+        "return_request_one_pending",
+        "hold_one_pending",
+        "mediation_round_unique",
+        "summons_one_open_per_department",
+        "supervision_rung_once",
+        "case_external_id_unique_per_source",
+        "case_number_sequence_unique",
+    }
+)
 
 # DRF exception class → (code, message). The first match in the class's MRO wins. The messages
 # are lazy: body() turns them into text in the request's language.
@@ -106,10 +127,15 @@ def exception_handler(exc, context):
         status_code, payload = status.HTTP_404_NOT_FOUND, body("not_found", NOT_FOUND_MESSAGE)
     elif isinstance(exc, DjangoPermissionDenied):
         status_code, payload = status.HTTP_403_FORBIDDEN, body(*MESSAGES[exceptions.PermissionDenied])
-    elif isinstance(exc, IntegrityError):
-        # A race lost on a constraint the services rely on (two rounds of mediation at once …).
+    elif isinstance(exc, IntegrityError) and violated_constraint(exc) in RACE_CONSTRAINTS:
         log.info("integrity conflict in %s: %s", context.get("view"), exc)
         status_code, payload = status.HTTP_409_CONFLICT, body("conflict", _("数据已被他人修改，请刷新后重试"))
+    elif isinstance(exc, IntegrityError):
+        log.error("integrity error in %s: a bug, not a race", context.get("view"), exc_info=exc)
+        status_code, payload = (
+            status.HTTP_500_INTERNAL_SERVER_ERROR,
+            body("server_error", _("服务器内部错误，请稍后重试")),
+        )
     elif isinstance(exc, exceptions.APIException):
         status_code, payload = exc.status_code, body(*_for_api_exception(exc))
         if getattr(exc, "auth_header", None):
@@ -120,6 +146,34 @@ def exception_handler(exc, context):
         return None  # a bug: let Django answer 500 and log it
     set_rollback()
     return Response(payload, status=status_code, headers=headers)
+
+
+def violated_constraint(exc: IntegrityError) -> str | None:
+    """The name of the constraint an integrity error broke.
+
+    PostgreSQL names it (psycopg2's ``diag.constraint_name``). SQLite names the columns of a
+    unique index (``UNIQUE constraint failed: cases_case.source, cases_case.external_id``): they
+    are looked up among the models' unique constraints.
+    """
+    diagnosis = getattr(exc.__cause__, "diag", None)
+    if diagnosis is not None:
+        return diagnosis.constraint_name
+    prefix = "UNIQUE constraint failed: "
+    message = str(exc)
+    return _unique_constraints_by_columns().get(message[len(prefix) :]) if message.startswith(prefix) else None
+
+
+@functools.cache
+def _unique_constraints_by_columns() -> dict[str, str]:
+    """``"table.column, table.column"`` → name, for every unique constraint of the models."""
+    found = {}
+    for model in apps.get_models():
+        table = model._meta.db_table
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, UniqueConstraint) and constraint.fields:
+                columns = (model._meta.get_field(name).column for name in constraint.fields)
+                found[", ".join(f"{table}.{column}" for column in columns)] = constraint.name
+    return found
 
 
 def unknown_path(request, *args, **kwargs) -> JsonResponse:

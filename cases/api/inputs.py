@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -30,6 +29,7 @@ from cases.models import (
 )
 from cases.services.feedback import GIVEN
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES
+from cases.validators import validate_id_number
 from workstation.models import Department, Grid, Workstation
 
 # People file these; outside systems come in through /api/intake/<source>/.
@@ -108,12 +108,13 @@ class PartyInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.OTHER)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    id_number = serializers.RegexField(
-        r"^[0-9]{17}[0-9X]$",
+    id_number = serializers.CharField(
+        max_length=18,
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"invalid": gettext_lazy("身份证号应为18位，末位可为X")},
+        validators=[validate_id_number],
+        help_text="18位居民身份证号（GB 11643），校验位须正确",
     )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     organization = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

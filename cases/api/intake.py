@@ -27,6 +27,7 @@ from cases.api.inputs import Coordinate, Moment
 from cases.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Case, PartyRole, Source, Urgency
 from cases.services.external import case_report_external
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES, PartyInput
+from cases.validators import validate_id_number
 from workstation.models import Grid, Workstation
 
 
@@ -144,12 +145,13 @@ class FourPlatformsPerson(serializers.Serializer):
 class FourPlatformsParty(FourPlatformsPerson):
     ROLES = {"applicant": PartyRole.COMPLAINANT, "respondent": PartyRole.RESPONDENT, "other": PartyRole.OTHER}
 
-    id_card = serializers.RegexField(
-        r"^[0-9]{17}[0-9X]$",
+    id_card = serializers.CharField(
+        max_length=18,
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"invalid": gettext_lazy("身份证号应为18位，末位可为X")},
+        validators=[validate_id_number],
+        help_text="18位居民身份证号（GB 11643），校验位须正确",
     )
     party_type = serializers.ChoiceField(choices=list(ROLES), default="other")
 

@@ -1,8 +1,8 @@
 """API views: thin adapters. Validate input, ask the access gate, call one service, serialize.
 
 Scope: every case list starts from ``visible_cases(user)``; every case-bound view first calls
-``access_case`` (404 out of scope; ``write=True`` for actions). Whether an action is allowed
-is the transition table's call (403 with the service's message).
+``access_case`` (404 out of scope). Whether an action is allowed is the transition table's call
+(403 with the service's message).
 
 Personal data: parties' phone and ID number and the source contact's phone are shown in full
 to the people who work the case — the chief of its station, the departments assigned to it
@@ -47,10 +47,10 @@ from notifications.services import mark_read
 from workstation.models import Department, Grid, Membership, StationDepartment, Workstation
 
 
-def available_actions(user, case: Case, roles: set[str]) -> list[str]:
+def available_actions(user, case: Case) -> list[str]:
     """The actions the user may try now: those the lifecycle admits (table and sub-state), which
     succeed given valid input. The case's facts are read once for all of them (two queries)."""
-    facts = case_facts(case)
+    facts, roles = case_facts(case), case_roles(user, case)
     return [a.path for a in ACTIONS if may_try(a.transition, case, actor=user, roles=roles, facts=facts)]
 
 
@@ -71,7 +71,6 @@ def case_detail_data(user, case_id: int, *, gated: bool = True) -> dict:
         case = access_case(user, case_id, queryset=case_detail_queryset())
     else:
         case = case_detail_queryset().get(pk=case_id)
-    roles = case_roles(user, case)
     for attribute, model in [
         ("api_return_requests", ReturnRequest),
         ("api_extensions", Extension),
@@ -79,9 +78,9 @@ def case_detail_data(user, case_id: int, *, gated: bool = True) -> dict:
     ]:
         rows = model.objects.filter(case=case).select_related("assignment__department", "requested_by", "decided_by")
         setattr(case, attribute, list(rows.order_by("requested_at", "pk")))
-    case.api_roles = sorted(roles)
-    case.api_actions = available_actions(user, case, roles)
-    context = {"full_pii": sees_personal_data(user, case, roles)}
+    case.api_roles = sorted(case_roles(user, case))
+    case.api_actions = available_actions(user, case)
+    context = {"full_pii": sees_personal_data(user, case)}
     return out.CaseDetailSerializer(case, context=context).data
 
 
@@ -126,7 +125,7 @@ class CaseActionView(APIView):
 
     def post(self, request, pk: int):
         spec = self.spec
-        case = access_case(request.user, pk, write=True)
+        case = access_case(request.user, pk)
         data = _valid(spec.multipart or spec.input, request.data)
         result = spec.run(request.user, case.pk, data)
         code = status.HTTP_201_CREATED if spec.created else status.HTTP_200_OK

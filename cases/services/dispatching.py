@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from cases.deadlines import deadline_fields, set_deadline, sla_for
-from cases.dispatch import JOINT, LIAISON, SOLO
+from cases.dispatch import JOINT, LIAISON, SOLO, iso
 from cases.models import (
     Assignment,
     AssignmentRole,
@@ -160,7 +160,7 @@ def case_dispatch(
         if override.handle_due_at is not None:
             if override.handle_due_at <= moment:
                 raise invalid("handle_due_at", _("办理期限须晚于当前时间"))
-            changes["handle_due_at"] = {"plan": _iso(plan.handle_due_at), "chosen": _iso(override.handle_due_at)}
+            changes["handle_due_at"] = {"plan": iso(plan.handle_due_at), "chosen": iso(override.handle_due_at)}
         if override.category_id is not None and plan.suggestion and plan.suggestion.category_id != case.category_id:
             changes["category_id"] = {"suggested": plan.suggestion.category_id, "chosen": case.category_id}
         if changes and not reason:
@@ -241,7 +241,3 @@ def _summon_liaisons(case: Case, department_ids, *, reason: str) -> list[int]:
             station=case.station.name,
         )
     return summoned
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

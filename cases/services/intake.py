@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -32,6 +33,7 @@ from cases.models import (
 from cases.selectors import chiefs_of
 from cases.services.attachments import attach_files
 from cases.services.lifecycle import Forbidden, invalid, now
+from cases.validators import validate_id_number
 from notifications.services import notify
 from workstation.models import Grid, Workstation
 
@@ -115,6 +117,12 @@ def case_report(
         raise invalid("latitude", _("经纬度须同时填写"))
     if len(parties) > MAX_PARTIES:
         raise invalid("parties", TOO_MANY_PARTIES.format(max_length=MAX_PARTIES))
+    for index, party in enumerate(parties):
+        if party.id_number:
+            try:
+                validate_id_number(party.id_number)
+            except ValidationError as refused:
+                raise invalid(f"parties.{index}.id_number", refused.messages[0]) from None
     _check_reporter(actor, station, grid)
 
     moment = reported_at or now()

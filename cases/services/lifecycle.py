@@ -32,6 +32,7 @@ from django.utils.translation import pgettext_lazy
 from cases.access import case_roles, department_ids_for
 from cases.models import (
     INACTIVE_ASSIGNMENT_STATUSES,
+    OPEN_STATUSES,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -109,7 +110,6 @@ def rule(label: str, sources, roles, target: str | None = None, *, may_choose=()
 
 
 HANDLING = (S.DISPATCHED, S.IN_PROGRESS)
-OPEN = (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED)
 
 # state × action × role. Roles are relative to the case (cases.access.case_roles): chief of its
 # station, lead / co for a department holding an active assignment, mediator of an assigned
@@ -139,8 +139,8 @@ TRANSITIONS: dict[str, Rule] = {
     ),
     "close": rule(pgettext_lazy("action", "结案"), [S.RESOLVED], ["chief"], S.CLOSED),
     "close_default": rule(pgettext_lazy("action", "逾期默认满意结案"), [S.RESOLVED], ["system"], S.CLOSED),
-    "supervise": rule(pgettext_lazy("action", "挂牌督办"), OPEN, ["chief", "leader"]),
-    "respond_supervision": rule(pgettext_lazy("action", "督办回复"), OPEN, ["lead", "co"]),
+    "supervise": rule(pgettext_lazy("action", "挂牌督办"), OPEN_STATUSES, ["chief", "leader"]),
+    "respond_supervision": rule(pgettext_lazy("action", "督办回复"), OPEN_STATUSES, ["lead", "co"]),
 }
 
 

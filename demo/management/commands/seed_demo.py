@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from cases.deadlines import DEFAULT_LIMITS
 from cases.models import (
     Assignment,
     AssignmentRole,
@@ -65,7 +66,7 @@ from demo.data import DemoCase
 from demo.tokens import ensure_demo_tokens
 from governance import clock
 from notifications.models import Notification
-from workstation.calendar import WorkingCalendar, get_calendar
+from workstation.calendar import DEFAULT_PERIODS, WorkingCalendar, get_calendar
 from workstation.models import (
     CalendarDay,
     Department,
@@ -134,7 +135,7 @@ class Reference:
         self.ensure_sla_rules()
 
     def ensure_calendar(self) -> None:
-        for start, end in demo_data.WORKING_PERIODS:
+        for start, end in DEFAULT_PERIODS:
             self._get_or_create("工作时段", WorkingPeriod, start=start, defaults={"end": end})
         # The holidays come from the package through seed_calendar; only an empty calendar is filled.
         if not CalendarDay.objects.exists():
@@ -243,23 +244,8 @@ class Reference:
         return category
 
     def ensure_sla_rules(self) -> None:
-        for urgency, (accept, sign, handle, feedback) in demo_data.SLA_DEFAULTS.items():
-            self._get_or_create(
-                "时限规则",
-                SlaRule,
-                category=None,
-                urgency=urgency,
-                defaults={
-                    "accept_amount": accept[0],
-                    "accept_unit": accept[1],
-                    "sign_amount": sign[0],
-                    "sign_unit": sign[1],
-                    "handle_amount": handle[0],
-                    "handle_unit": handle[1],
-                    "feedback_amount": feedback[0],
-                    "feedback_unit": feedback[1],
-                },
-            )
+        for urgency, limits in DEFAULT_LIMITS.items():
+            self._get_or_create("时限规则", SlaRule, category=None, urgency=urgency, defaults=limits)
 
 
 # --- Sample cases -------------------------------------------------------------------------------
