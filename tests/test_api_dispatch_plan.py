@@ -125,6 +125,7 @@ TEXTS = [
 ]
 
 
+@pytest.mark.needs("postgresql")
 @pytest.mark.parametrize(("a", "b"), TEXTS)
 def test_the_sqlite_fallback_measures_as_pg_trgm_does(a, b):
     with connection.cursor() as cursor:

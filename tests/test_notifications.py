@@ -5,7 +5,6 @@ import datetime as dt
 import logging
 import socket
 import threading
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -190,16 +189,11 @@ def silent_server():
         server.close()
 
 
-def timed(action) -> float:
-    start = time.monotonic()
-    action()
-    return time.monotonic() - start
-
-
 @pytest.mark.django_db(transaction=True)
 def test_broker_outage_loses_nothing(world, caplog):
-    """With nothing listening on the broker's port every step succeeds at once, the notices wait
-    as pending rows, and the first delivery sweep after the broker is back sends them all."""
+    """With nothing listening on the broker's port every step succeeds, the notices wait as
+    pending rows, and the first delivery sweep after the broker is back sends them all. (How long
+    a failed publish takes is a measurement, not an assertion: see the closing note of issue 8.)"""
     w = world
     for person in (w.zhang, w.tiaojie):
         person.notify_email, person.email = True, f"{person.username}@example.com"
@@ -212,8 +206,8 @@ def test_broker_outage_loses_nothing(world, caplog):
         "request_hold": lambda: handling.hold_request(w.case.pk, actor=w.tiaojie, reason="等待鉴定"),
     }
     with broker_at("redis://127.0.0.1:1/0"):
-        took = {name: timed(step) for name, step in steps.items()}
-    assert max(took.values()) < 1.0, took
+        for step in steps.values():
+            step()
     assert "could not queue notifications.tasks.deliver_notifications" in caplog.text
     owed = NotificationDelivery.objects.filter(notification__case=w.case)
     assert set(owed.values_list("status", flat=True)) == {"pending"}
@@ -228,14 +222,17 @@ def test_broker_outage_loses_nothing(world, caplog):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_stalled_broker_costs_a_step_about_a_second(world):
-    """A broker that accepts the connection and never answers: the socket timeouts give up."""
+def test_a_stalled_broker_gives_up_on_its_socket_timeout(world, caplog):
+    """A broker that accepts the connection and never answers: the publish gives up on the
+    transport's socket timeout (it would hang without one), and the step still succeeds."""
     w = world
     w.zhang.notify_email, w.zhang.email = True, "zhang@example.com"
     w.zhang.save()
+    caplog.set_level(logging.INFO, logger="cases.services.effects")
     with silent_server() as port, broker_at(f"redis://127.0.0.1:{port}/0"):
-        took = timed(lambda: report_ac_dispute(w))
-    assert took < 2.0
+        report_ac_dispute(w)
+    [failure] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("could not queue")]
+    assert "timeout" in failure.lower(), failure
     assert NotificationDelivery.objects.get().status == "pending"
 
 

@@ -194,9 +194,10 @@ def case_facts(case: Case) -> Facts:
     """Two queries, whatever the case holds."""
     live = Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES)
     rows = [
-        model_rows.filter(case=case).values_list(
-            Value(kind), "pk", ExpressionWrapper(is_open, output_field=BooleanField()), assignment
-        )
+        # order_by(): the models' default ordering is not allowed inside a UNION on SQLite.
+        model_rows.filter(case=case)
+        .order_by()
+        .values_list(Value(kind), "pk", ExpressionWrapper(is_open, output_field=BooleanField()), assignment)
         for kind, (model_rows, is_open, assignment) in ITEM_KINDS.items()
     ]
     items = rows[0].union(*rows[1:], all=True)
