@@ -507,7 +507,7 @@ class CaseSeeder:
             self._event(case, moment, "sign", before, case.status, signer, payload=payload)
             # The liaison officer of an X department came to the station to take the case on.
             case.summonses.filter(presence__department_id=assignment.department_id).update(
-                status=Summons.Status.ARRIVED, acknowledged_at=moment
+                status=Summons.Status.ARRIVED, acknowledged_at=moment, arrived_at=moment
             )
             moment = self._fit(moment, moment + self._minutes(5, 90), 1)
         return moment
