@@ -5,7 +5,9 @@ Scope, per membership:
 - chief: every case of their station;
 - handler / mediator: cases of their station with an assignment of their department that is
   not returned or cancelled (a returned case leaves their view once the chief approves);
-- grid_worker: cases they reported and cases in the grids they walk.
+- grid_worker: cases they reported and cases in the grids they walk;
+- anyone: cases an open (not cancelled) summons calls them to as a liaison officer, whatever
+  their memberships (an officer is named on the station's roster, not necessarily a member).
 An object out of scope does not exist for the user: the gate raises Http404, never 403.
 """
 
@@ -17,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, Case
+from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, Case, Summons
 from workstation.models import Membership, Role
 
 
@@ -82,17 +84,24 @@ def _department_condition(departments: frozenset[tuple[int, int]]) -> Q:
     return condition
 
 
+def open_summonses(user) -> QuerySet[Summons]:
+    """The summonses addressed to the user that are not cancelled."""
+    return Summons.objects.filter(liaison_officer=user).exclude(status=Summons.Status.CANCELLED)
+
+
 def visible_cases(user) -> QuerySet[Case]:
     """Every case the user may see: the base of every case list, page or API alike."""
     scope = scope_of(user)
     if scope.district:
         return Case.objects.all()
-    if scope.is_empty:
+    if not user or not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    condition = Q(station_id__in=scope.chief_stations)
-    condition |= _department_condition(scope.departments)
-    condition |= Q(reporter=user)
-    condition |= Q(grid_id__in=scope.grids)
+    condition = Exists(open_summonses(user).filter(case=OuterRef("pk")))
+    if not scope.is_empty:
+        condition |= Q(station_id__in=scope.chief_stations)
+        condition |= _department_condition(scope.departments)
+        condition |= Q(reporter=user)
+        condition |= Q(grid_id__in=scope.grids)
     return Case.objects.filter(condition)
 
 
@@ -113,7 +122,8 @@ def case_roles(user, case: Case) -> frozenset[str]:
     """The roles a user holds towards one case, as the transition table names them.
 
     chief, lead, co (their department's active assignment), mediator (of an assigned
-    mediation department), reporter (filed it, or walks its grid), leader.
+    mediation department), liaison (an open summons to the case is addressed to them),
+    reporter (filed it, or walks its grid), leader.
 
     Read once per case object: a request loads its case once and asks the detail, the actions
     and the personal-data rule from that one read. The transition loads its own case under the
@@ -144,6 +154,8 @@ def _roles(user, case: Case) -> frozenset[str]:
             roles.add("lead" if assignment.role == AssignmentRole.LEAD else "co")
             if (case.station_id, assignment.department_id) in scope.mediator_departments:
                 roles.add("mediator")
+    if user.is_active and open_summonses(user).filter(case=case).exists():
+        roles.add("liaison")
     return frozenset(roles)
 
 

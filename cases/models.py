@@ -677,6 +677,7 @@ class Summons(models.Model):
     reason = models.TextField(_("事由"), blank=True)
     created_at = models.DateTimeField(_("召集时间"), default=clock.now, editable=False)
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("到岗时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("联络员召集")

@@ -66,6 +66,10 @@ KINDS: dict[str, Kind] = {
     "rejected": Kind(gettext_lazy("事件不予受理：%(number)s"), _typed),
     "dispatched": Kind(gettext_lazy("新派单待签收：%(number)s %(title)s"), _dispatched),
     "summons": Kind(gettext_lazy("联络员召集：请到%(station)s参与处置 %(number)s"), _case_title),
+    "summons_acknowledged": Kind(
+        gettext_lazy("联络员已确认召集：%(number)s"), gettext_lazy("%(department)s：%(officer)s")
+    ),
+    "summons_arrived": Kind(gettext_lazy("联络员已到岗：%(number)s"), gettext_lazy("%(department)s：%(officer)s")),
     "mediation_scheduled": Kind(gettext_lazy("联合调处通知：%(number)s %(title)s"), _mediation),
     "return_requested": Kind(gettext_lazy("退单申请：%(number)s"), _typed),
     "extension_requested": Kind(gettext_lazy("延期申请：%(number)s"), _typed),

@@ -7,6 +7,7 @@
 - gongan    handler at 公安 (the other co-department)
 - shijian   handler at 市场监管 (a department not assigned: sees nothing of those cases)
 - renshe    handler and liaison officer of 人力社保, an "X" department at this station
+- yingji    liaison officer of 应急管理 (another "X"), named on the roster only: no membership
 - lingdao   leader of the district
 - outsider  chief of another station
 Category and roster facts are built here with the ORM; case state only ever through services.
@@ -55,6 +56,7 @@ def build_world() -> SimpleNamespace:
     w.renshe = _user("renshe", "任人社", phone="13800000009")
     w.lingdao = _user("lingdao", "林领导")
     w.outsider = _user("outsider", "欧站长")
+    w.yingji = _user("yingji", "应联络")
 
     Membership.objects.create(user=w.wang, role=Role.GRID_WORKER, station=w.station).grids.add(w.grid)
     Membership.objects.create(user=w.zhang, role=Role.CHIEF, station=w.station)
@@ -74,7 +76,9 @@ def build_world() -> SimpleNamespace:
     StationDepartment.objects.create(
         station=w.station, department=w.dept.hrss, presence="liaison", liaison_officer=w.renshe
     )
-    StationDepartment.objects.create(station=w.station, department=w.dept.emergency, presence="liaison")
+    StationDepartment.objects.create(
+        station=w.station, department=w.dept.emergency, presence="liaison", liaison_officer=w.yingji
+    )
 
     w.neighbour = Category.objects.create(
         code="neighbour", name="邻里纠纷", owner=w.dept.mediation, clarity=Clarity.BLURRED, complexity=Complexity.NORMAL

@@ -124,7 +124,7 @@ def test_out_of_scope_is_404_everywhere(world, persona):
     w = world
     case = walk_to(w, "in_progress")
     user = getattr(w, persona)
-    for suffix in ["", "dispatch-plan/", "events/", "assignments/", "mediations/", "supervisions/"]:
+    for suffix in ["", "dispatch-plan/", "events/", "assignments/", "mediations/", "supervisions/", "summonses/"]:
         assert_error(get(user, f"/api/cases/{case.pk}/{suffix}"), 404, "not_found")
     assert_error(post(user, f"/api/cases/{case.pk}/resolve/", {"text": "x"}), 404, "not_found")
 
@@ -195,7 +195,7 @@ def test_detail_lists_requests_roles_and_actions(world):
     assert body["extensions"][0]["status"] == "pending"
     assert body["extensions"][0]["department"]["code"] == "mediation"
     assert body["my_roles"] == ["chief"]
-    assert {"extension-decision", "supervise", "waive-part"} <= set(body["available_actions"])
+    assert {"decide_extension", "supervise", "waive_part"} <= set(body["available_actions"])
     assert "resolve" not in body["available_actions"]
     assert {a["department"]["code"] for a in body["assignments"]} == {"mediation", "enforcement", "police"}
 
@@ -283,10 +283,10 @@ def test_illegal_and_stale_transitions_are_409(world):
 def test_service_field_errors_come_through(world):
     w = world
     case = walk_to(w, "accepted")
-    body = assert_error(post(w.zhang, f"/api/cases/{case.pk}/dispatch/", {"lead": w.dept.hrss.pk}), 400, "invalid")
+    body = assert_error(post(w.zhang, f"/api/cases/{case.pk}/dispatch/", {"lead_id": w.dept.hrss.pk}), 400, "invalid")
     assert body["errors"] == {"reason": ["调整分拨方案须说明理由"]}
-    body = assert_error(post(w.zhang, f"/api/cases/{case.pk}/dispatch/", {"co": ["x"]}), 400, "invalid")
-    assert "co.0" in body["errors"]
+    body = assert_error(post(w.zhang, f"/api/cases/{case.pk}/dispatch/", {"co_ids": ["x"]}), 400, "invalid")
+    assert "co_ids.0" in body["errors"]
 
 
 def test_dispatch_with_an_override(world):
@@ -297,7 +297,7 @@ def test_dispatch_with_an_override(world):
         w.zhang,
         f"/api/cases/{case.pk}/dispatch/",
         {
-            "co": [w.dept.police.pk],
+            "co_ids": [w.dept.police.pk],
             "handle_due_at": due,
             "reason": "执法部门已在另案处理",
             "expected_status": "accepted",
@@ -318,12 +318,13 @@ def as_a_new_request(user):
 
 
 def test_the_case_detail_reads_the_users_roles_once(world, django_assert_num_queries):
-    """Scope (2), the gated case (1), its parties, attachments and assignments (3), the roles (1),
-    return, extension and hold requests (3), the facts for the actions (2)."""
+    """Scope (2), the gated case (1), its parties, attachments, assignments and summonses (4), the
+    roles (2: assignments, open summonses), return, extension and hold requests (3), the facts for
+    the actions (2)."""
     w = world
     case = walk_to(w, "in_progress")
     tiaojie = as_a_new_request(w.tiaojie)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = get(tiaojie, f"/api/cases/{case.pk}/")
     assert response.status_code == 200
     assert response.json()["my_roles"] == ["lead", "mediator"]
@@ -335,7 +336,7 @@ def test_an_action_asks_the_roles_under_its_lock_and_again_for_the_detail_it_ans
     w = world
     case = walk_to(w, "dispatched")
     zhifa = as_a_new_request(w.zhifa)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(25):
         response = post(zhifa, f"/api/cases/{case.pk}/sign/")
     assert response.status_code == 200, response.json()
     assert response.json()["my_roles"] == ["co"]

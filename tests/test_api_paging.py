@@ -15,8 +15,8 @@ from drf_spectacular.generators import EndpointEnumerator
 from rest_framework.mixins import ListModelMixin
 from rest_framework.pagination import CursorPagination
 
-from cases.models import Case
-from cases.services import mediation, supervision
+from cases.models import Case, Summons
+from cases.services import dispatching, handling, mediation, summonses, supervision
 from tests.api_helpers import assert_error, get
 from tests.personas import walk_to
 
@@ -58,12 +58,19 @@ BAD_CURSORS = [
 def test_the_lists_are_found():
     paths = {path for path, _ in LISTS}
     assert {"/api/cases/", "/api/cases/{pk}/events/", "/api/notifications/", "/api/grids/"} <= paths
-    assert len(paths) == 10, sorted(paths)
+    assert len(paths) == 11, sorted(paths)
 
 
 @pytest.fixture
 def case(world):
-    case = walk_to(world, "in_progress")  # events, assignments, a notice for the chief …
+    w = world
+    case = walk_to(w, "accepted")
+    # with 应急管理 too, whose liaison officer is summoned: events, assignments, a summons …
+    co_ids = (w.dept.enforcement.pk, w.dept.police.pk, w.dept.emergency.pk)
+    dispatching.case_dispatch(case.pk, actor=w.zhang, co_ids=co_ids, reason="需应急管理参与")
+    handling.assignment_sign(case.pk, actor=w.tiaojie)
+    summons = Summons.objects.get(case=case)
+    summonses.summons_acknowledge(case.pk, actor=w.yingji, summons_id=summons.pk)  # … a notice for the chief
     supervision.case_supervise(case.pk, actor=world.zhang, message="请加快办理")
     mediation.mediation_schedule(
         case.pk, actor=world.zhang, scheduled_at=timezone.now() + dt.timedelta(days=1), place="工作站调解室"

@@ -23,8 +23,18 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from cases.models import Assignment, Case, Category, Extension, Hold, MediationSession, ReturnRequest, Supervision
-from cases.services import handling, mediation, supervision
+from cases.models import (
+    Assignment,
+    Case,
+    Category,
+    Extension,
+    Hold,
+    MediationSession,
+    ReturnRequest,
+    Summons,
+    Supervision,
+)
+from cases.services import dispatching, handling, mediation, supervision
 from demo.tokens import ensure_intake_accounts
 from tests.personas import build_world, report_ac_dispute, walk_to
 
@@ -81,6 +91,8 @@ def seed():
     handling.extension_request(
         case.pk, actor=w.tiaojie, requested_due_at=case.handle_due_at + dt.timedelta(days=5), reason="等待鉴定结论"
     )
+    co_ids = (w.dept.enforcement.pk, w.dept.police.pk, w.dept.emergency.pk)  # summons its liaison officer
+    dispatching.case_dispatch(walk_to(w, "accepted").pk, actor=w.zhang, co_ids=co_ids, reason="需应急管理参与")
     report_ac_dispute(w, latitude=30.27, longitude=120.15)
     return w, Token.objects.create(user=w.zhang).key
 
@@ -99,6 +111,7 @@ def fuzz_config(w, chief_key: str) -> str:
         "supervision": list(Supervision.objects.values_list("pk", flat=True)),
         "session": list(MediationSession.objects.values_list("pk", flat=True)),
         "assignment": list(Assignment.objects.filter(role="co").values_list("pk", flat=True)),
+        "summons": list(Summons.objects.values_list("pk", flat=True)),
         "moment": [(now + dt.timedelta(days=days)).isoformat() for days in (-3, 2, 40, 400)],
         "station_code": [w.station.code],
         "grid_code": [w.grid.code],
@@ -107,12 +120,14 @@ def fuzz_config(w, chief_key: str) -> str:
         "station": "station",
         "grid": "grid",
         "category": "category",
-        "lead": "department",
-        "into": "case",
-        "request": "request",
-        "supervision": "supervision",
-        "session": "session",
-        "assignment": "assignment",
+        "lead_id": "department",
+        "category_id": "category",
+        "into_id": "case",
+        "request_id": "request",
+        "supervision_id": "supervision",
+        "session_id": "session",
+        "summons_id": "summons",
+        "assignment_id": "assignment",
         "scheduled_at": "moment",
         "requested_due_at": "moment",
         "handle_due_at": "moment",

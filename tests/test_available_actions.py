@@ -13,16 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.api.actions import ACTIONS
-from cases.models import Assignment, Case, Extension, Hold, MediationSession, ReturnRequest, Supervision
-from cases.services import handling, mediation, supervision
+from cases.models import Assignment, Case, Extension, Hold, MediationSession, ReturnRequest, Summons, Supervision
+from cases.services import dispatching, handling, mediation, summonses, supervision
 from cases.services.lifecycle import OPEN_CO
 from tests.api_helpers import assert_error, get, post
 from tests.personas import report_ac_dispute, walk_to
 
 pytestmark = pytest.mark.django_db
 
-# Everyone who can see the air-conditioner dispute once it is dispatched.
-PERSONAS = ["zhang", "tiaojie", "zhifa", "gongan", "wang", "lingdao"]
+# Everyone who can see the air-conditioner dispute once it is dispatched, and the liaison
+# officer of 应急管理 once summoned to it.
+PERSONAS = ["zhang", "tiaojie", "zhifa", "gongan", "wang", "lingdao", "yingji"]
 
 
 def _future(days: int) -> dt.datetime:
@@ -88,6 +89,23 @@ def _lead_returned(w, case):
     handling.return_decide(case.pk, actor=w.zhang, request_id=request.pk, approve=True)
 
 
+def _summoned(w, case):
+    """Dispatched with 应急管理 as a co-department too: its liaison officer is summoned; the lead signs."""
+    co_ids = (w.dept.enforcement.pk, w.dept.police.pk, w.dept.emergency.pk)
+    dispatching.case_dispatch(case.pk, actor=w.zhang, co_ids=co_ids, reason="消防通道隐患需应急管理参与")
+    handling.assignment_sign(case.pk, actor=w.tiaojie)
+
+
+def _summons_acknowledged(w, case):
+    _summoned(w, case)
+    summonses.summons_acknowledge(case.pk, actor=w.yingji, summons_id=Summons.objects.get(case=case).pk)
+
+
+def _summons_arrived(w, case):
+    _summons_acknowledged(w, case)
+    summonses.summons_arrive(case.pk, actor=w.zhang, summons_id=Summons.objects.get(case=case).pk)
+
+
 # state name: (the status walk_to reaches, then a step that brings the sub-state)
 STATES = {
     "reported": ("reported", None),
@@ -109,6 +127,9 @@ STATES = {
     "supervised": ("in_progress", _supervised),
     "supervision_answered": ("in_progress", _supervision_answered),
     "lead_returned": ("in_progress", _lead_returned),
+    "summoned": ("accepted", _summoned),
+    "summons_acknowledged": ("accepted", _summons_acknowledged),
+    "summons_arrived": ("accepted", _summons_arrived),
     "resolved": ("resolved", None),
     "resolved_supervised": ("resolved", _supervised),
     "closed": ("closed", None),
@@ -137,36 +158,38 @@ def valid_input(action: str, case: Case, w) -> dict:
     inputs = {
         "accept": lambda: {},
         "reject": lambda: {"reason": "不属于受理范围"},
-        "merge": lambda: {"into": w.first_report.pk, "reason": "重复上报"},
+        "merge": lambda: {"into_id": w.first_report.pk, "reason": "重复上报"},
         "dispatch": lambda: {},
         "sign": lambda: {},
-        "return-request": lambda: {"reason": "不属于本部门职责"},
-        "return-decision": lambda: {
-            "request": _latest(ReturnRequest, case, status="pending"),
+        "request_return": lambda: {"reason": "不属于本部门职责"},
+        "decide_return": lambda: {
+            "request_id": _latest(ReturnRequest, case, status="pending"),
             "approve": False,
             "note": "请继续办理",
         },
-        "extension-request": lambda: {"requested_due_at": due.isoformat(), "reason": "需等待鉴定"},
-        "extension-decision": lambda: {"request": _latest(Extension, case, status="pending"), "approve": True},
-        "hold-request": lambda: {"reason": "等待法院判决"},
-        "hold-decision": lambda: {"request": _latest(Hold, case, status="pending"), "approve": True},
+        "request_extension": lambda: {"requested_due_at": due.isoformat(), "reason": "需等待鉴定"},
+        "decide_extension": lambda: {"request_id": _latest(Extension, case, status="pending"), "approve": True},
+        "request_hold": lambda: {"reason": "等待法院判决"},
+        "decide_hold": lambda: {"request_id": _latest(Hold, case, status="pending"), "approve": True},
         "resume": lambda: {},
-        "record-part": lambda: {"text": "已配合现场核查"},
-        "waive-part": lambda: {"assignment": _co_assignment(case), "reason": "该部门无需参与"},
+        "record_part": lambda: {"text": "已配合现场核查"},
+        "waive_part": lambda: {"assignment_id": _co_assignment(case), "reason": "该部门无需参与"},
         "resolve": lambda: {"text": "双方达成协议，空调外机已移位"},
         "feedback": lambda: {"result": "satisfied"},
         "close": lambda: {"reason": "电话回访确认"},
         "supervise": lambda: {"message": "请加快办理"},
-        "supervision-response": lambda: {
-            "supervision": _latest(Supervision, case, level="manual", responded_at__isnull=True),
+        "respond_supervision": lambda: {
+            "supervision_id": _latest(Supervision, case, level="manual", responded_at__isnull=True),
             "response": "已加派人手",
         },
-        "schedule-mediation": lambda: {"scheduled_at": _future(2).isoformat(), "place": "工作站调解室"},
-        "record-mediation": lambda: {
-            "session": _latest(MediationSession, case, status="scheduled"),
+        "schedule_mediation": lambda: {"scheduled_at": _future(2).isoformat(), "place": "工作站调解室"},
+        "record_mediation": lambda: {
+            "session_id": _latest(MediationSession, case, status="scheduled"),
             "minutes": "双方陈述意见",
             "outcome": "continue",
         },
+        "acknowledge_summons": lambda: {"summons_id": _latest(Summons, case, status="sent")},
+        "record_arrival": lambda: {"summons_id": _latest(Summons, case, status="acknowledged")},
     }
     return inputs[action]()
 
@@ -223,11 +246,11 @@ def test_offered_actions_succeed_and_the_others_are_refused(world, state):
         if detail.status_code == 404:  # out of scope (an assignment returned): nothing to offer
             continue
         offered = set(detail.json()["available_actions"])
-        for spec in ACTIONS:
-            code, body = attempt(user, case, spec.path, valid_input(spec.path, case, w))
+        for action in ACTIONS:
+            code, body = attempt(user, case, action, valid_input(action, case, w))
             succeeded = 200 <= code < 300
-            if succeeded != (spec.path in offered):
-                wrong.append((username, spec.path, "offered" if spec.path in offered else "left out", code, body))
+            if succeeded != (action in offered):
+                wrong.append((username, action, "offered" if action in offered else "left out", code, body))
             elif not succeeded:
-                assert 400 <= code < 500, (username, spec.path, code, body)
+                assert 400 <= code < 500, (username, action, code, body)
     assert not wrong, "\n".join(map(str, wrong))

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Assignment, CaseEvent, Extension, Hold, MediationSession, ReturnRequest, Supervision
-from cases.services import dispatching, feedback, handling, mediation, supervision
+from cases.services import dispatching, feedback, handling, mediation, summonses, supervision
 from cases.services.lifecycle import TRANSITIONS, Conflict, Forbidden
 from tests.personas import report_ac_dispute, walk_to
 
@@ -44,6 +44,8 @@ SPEC = {
     "close_default": ("resolved", "system"),
     "supervise": (OPEN, "chief leader"),
     "respond_supervision": (OPEN, "lead co"),
+    "acknowledge_summons": (HANDLING, "liaison"),
+    "record_arrival": (HANDLING, "liaison chief"),
 }
 
 # Persona per role, and which roles each persona holds towards the dispute once dispatched.
@@ -54,6 +56,7 @@ PERSONA = {
     "reporter": "wang",
     "leader": "lingdao",
     "outsider": "shijian",
+    "liaison": "yingji",
     "system": None,
 }
 ASSIGNED = {"lead", "co", "mediator"}
@@ -64,11 +67,14 @@ HOLDS = {
     "wang": {"reporter"},
     "lingdao": {"leader"},
     "shijian": set(),
+    "yingji": set(),  # the dispute summons no liaison officer
     None: {"system"},
 }
 # Which persona proves an allowed action works (some roles are allowed but the sub-state isn't
 # right for them in every state, e.g. the lead has already signed once in progress).
 PROVER = {"sign": "co", "request_return": "co", "respond_supervision": "co", "resume": "chief"}
+# Nobody is summoned to the dispute: tests/test_summonses.py proves these allowed.
+UNPROVEN = {"acknowledge_summons", "record_arrival"}
 
 
 def test_spec_matches_the_code_table():
@@ -146,6 +152,10 @@ def call(action, case, actor, w):
         return supervision.supervision_respond(
             pk, actor=actor, supervision_id=getattr(item, "pk", 0), response="已加派人手"
         )
+    if action == "acknowledge_summons":
+        return summonses.summons_acknowledge(pk, actor=actor, summons_id=0)
+    if action == "record_arrival":
+        return summonses.summons_arrive(pk, actor=actor, summons_id=0)
     raise AssertionError(action)
 
 
@@ -198,7 +208,7 @@ def test_state_action_role(world, state, action):
             call(action, case, actor, w)
         assert snapshot(case) == before, f"{role} left a trace after a refused {action}"
 
-    if not allowed_state:
+    if not allowed_state or action in UNPROVEN:
         return
     prover = PROVER.get(action) or next(r for r in PERSONA if r in allowed_roles)
     username = PERSONA[prover]

@@ -19,7 +19,6 @@ from cases.models import (
 )
 from cases.selectors import duplicate_candidates
 from cases.services import dispatching, feedback, handling, mediation
-from cases.services.dispatching import Override
 from cases.services.intake import PartyInput, case_report
 from cases.services.lifecycle import Conflict, Forbidden, Invalid
 from cases.services.mediation import ParticipantInput
@@ -130,10 +129,10 @@ def test_override_is_recorded_with_who_and_why(world):
     case = report_ac_dispute(w)
     dispatching.case_accept(case.pk, actor=w.zhang)
     with pytest.raises(Invalid) as refused:
-        dispatching.case_dispatch(case.pk, actor=w.zhang, override=Override(co_ids=(w.dept.police.pk,)))
+        dispatching.case_dispatch(case.pk, actor=w.zhang, co_ids=(w.dept.police.pk,))
     assert "reason" in refused.value.errors
     case = dispatching.case_dispatch(
-        case.pk, actor=w.zhang, override=Override(co_ids=(w.dept.police.pk,)), reason="执法局已另案处理违建部分"
+        case.pk, actor=w.zhang, co_ids=(w.dept.police.pk,), reason="执法局已另案处理违建部分"
     )
     override = case.dispatch_override
     assert override["by"] == w.zhang.pk
@@ -183,10 +182,10 @@ def test_no_keyword_match_means_the_chief_chooses(world):
     dispatching.case_accept(case.pk, actor=w.zhang)
     with pytest.raises(Invalid) as refused:
         dispatching.case_dispatch(case.pk, actor=w.zhang)
-    assert "category" in refused.value.errors
+    assert "category_id" in refused.value.errors
     assert (
         dispatching.case_dispatch(
-            case.pk, actor=w.zhang, override=Override(category_id=w.building.pk), reason="按违建处理"
+            case.pk, actor=w.zhang, category_id=w.building.pk, reason="按违建处理"
         ).lead_department
         == w.dept.enforcement
     )
@@ -203,7 +202,7 @@ def test_lead_return_sends_the_case_back_and_buys_no_time(world):
     assert case.status == "accepted"
     assert not Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES).exists()
     case = dispatching.case_dispatch(
-        case.pk, actor=w.zhang, override=Override(lead_id=w.dept.enforcement.pk, co_ids=()), reason="改由执法局牵头"
+        case.pk, actor=w.zhang, lead_id=w.dept.enforcement.pk, co_ids=(), reason="改由执法局牵头"
     )
     assert case.handle_due_at == due  # the clock started at the first dispatch
     assert case.dispatch_mode == "solo"

@@ -49,7 +49,7 @@ def test_a_report_keeps_a_long_title_through_every_notice(world):
     assert post(w.zhang, f"{url}/dispatch/").status_code == 200
     assert post(w.zhang, f"{url}/supervise/", {"message": "请加快办理"}).status_code == 201
     scheduled_at = (timezone.now() + dt.timedelta(days=1)).isoformat()
-    response = post(w.zhang, f"{url}/schedule-mediation/", {"scheduled_at": scheduled_at, "place": "工作站调解室"})
+    response = post(w.zhang, f"{url}/schedule_mediation/", {"scheduled_at": scheduled_at, "place": "工作站调解室"})
     assert response.status_code == 201, response.json()
     with time_machine.travel(timezone.now() + dt.timedelta(days=60), tick=False):
         sweep_deadlines()

@@ -33,6 +33,7 @@ from cases.models import (
     Ladder,
     MediationSession,
     Source,
+    Summons,
     Supervision,
     Urgency,
 )
@@ -264,6 +265,14 @@ class SupervisionFilter(filters.FilterSet):
     class Meta:
         model = Supervision
         fields = ["level", "deadline", "answered"]
+
+
+class SummonsFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=Summons.Status.choices)
+
+    class Meta:
+        model = Summons
+        fields = ["status"]
 
 
 class NotificationFilter(filters.FilterSet):

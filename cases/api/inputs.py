@@ -29,8 +29,9 @@ from cases.models import (
 )
 from cases.services.feedback import GIVEN
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES
+from cases.services.mediation import ParticipantInput
 from cases.validators import validate_id_number
-from workstation.models import Department, Grid, Workstation
+from workstation.models import Department, Grid, User, Workstation
 
 # People file these; outside systems come in through /api/intake/<source>/.
 REPORT_SOURCES = [(s.value, s.label) for s in (Source.GRID, Source.WALK_IN, Source.LEADER)]
@@ -97,8 +98,16 @@ def expected_status() -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=CaseStatus.choices, required=False, help_text=EXPECTED_STATUS_HELP)
 
 
-def department(help_text: str = "以哪个部门的身份操作（同时属于多个部门时填写）") -> serializers.IntegerField:
+def department_id(help_text: str = "以哪个部门的身份操作（同时属于多个部门时填写）") -> serializers.IntegerField:
     return Id(required=False, help_text=help_text)
+
+
+class ExistingId(serializers.PrimaryKeyRelatedField):
+    """The id of a row of ``queryset``: checked like a related field (400 naming the field when
+    there is none), passed on as the id, for a service that takes ids."""
+
+    def to_internal_value(self, data) -> int:
+        return super().to_internal_value(data).pk
 
 
 # --- Reporting --------------------------------------------------------------------------------
@@ -172,7 +181,7 @@ class RejectSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    into = Id(help_text="并入的案件 id（同一工作站）")
+    into_id = Id(help_text="并入的案件 id（同一工作站）")
     reason = Text(NOTE_MAX_LENGTH, default="")
     expected_status = expected_status()
 
@@ -180,10 +189,10 @@ class MergeSerializer(serializers.Serializer):
 class DispatchSerializer(serializers.Serializer):
     """Send nothing but ``expected_status`` to dispatch by the plan; any other field overrides it."""
 
-    category = Id(required=False, help_text="调整类别")
+    category_id = Id(required=False, help_text="调整类别")
     mode = serializers.ChoiceField(choices=DispatchMode.choices, required=False, help_text="调整分拨方式")
-    lead = Id(required=False, help_text="调整主办部门")
-    co = serializers.ListField(child=Id(), required=False, help_text="调整协办部门（空列表表示不设协办）")
+    lead_id = Id(required=False, help_text="调整主办部门")
+    co_ids = serializers.ListField(child=Id(), required=False, help_text="调整协办部门（空列表表示不设协办）")
     handle_due_at = Moment(required=False, help_text="调整办理期限")
     reason = Text(NOTE_MAX_LENGTH, default="", help_text="调整方案时必填：理由")
     expected_status = expected_status()
@@ -193,48 +202,64 @@ class DispatchSerializer(serializers.Serializer):
 
 
 class SignSerializer(serializers.Serializer):
-    department = department()
+    department_id = department_id()
 
 
-class ReturnRequestInputSerializer(serializers.Serializer):
+class AcknowledgeSummonsSerializer(serializers.Serializer):
+    summons_id = Id(help_text="召集 id（见案件详情的 summonses）")
+
+
+class RecordArrivalSerializer(AcknowledgeSummonsSerializer):
+    pass
+
+
+class RequestReturnSerializer(serializers.Serializer):
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="退单理由")
-    department = department()
+    department_id = department_id()
 
 
-class DecisionSerializer(serializers.Serializer):
-    request = Id(help_text="申请 id（见案件详情的 return_requests / extensions / holds）")
+class DecideReturnSerializer(serializers.Serializer):
+    request_id = Id(help_text="退单申请 id（见案件详情的 return_requests）")
     approve = serializers.BooleanField()
     note = Text(NOTE_MAX_LENGTH, default="", help_text="审批意见；不同意时必填")
 
 
-class ExtensionRequestInputSerializer(serializers.Serializer):
+class RequestExtensionSerializer(serializers.Serializer):
     requested_due_at = Moment(help_text="申请延至")
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="延期理由")
-    department = department()
+    department_id = department_id()
 
 
-class HoldRequestInputSerializer(serializers.Serializer):
+class DecideExtensionSerializer(DecideReturnSerializer):
+    request_id = Id(help_text="延期申请 id（见案件详情的 extensions）")
+
+
+class RequestHoldSerializer(serializers.Serializer):
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="挂账理由")
-    department = department()
+    department_id = department_id()
 
 
-class EmptySerializer(serializers.Serializer):
+class DecideHoldSerializer(DecideReturnSerializer):
+    request_id = Id(help_text="挂账申请 id（见案件详情的 holds）")
+
+
+class ResumeSerializer(serializers.Serializer):
     pass
 
 
 class RecordPartSerializer(serializers.Serializer):
     text = Text(TEXT_MAX_LENGTH, blank=False, help_text="协办情况")
-    department = department()
+    department_id = department_id()
 
 
 class WaivePartSerializer(serializers.Serializer):
-    assignment = Id(help_text="免除的协办派单 id")
+    assignment_id = Id(help_text="免除的协办派单 id")
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="免除理由")
 
 
 class ResolveSerializer(serializers.Serializer):
     text = Text(TEXT_MAX_LENGTH, blank=False, help_text="办理结果")
-    department = department()
+    department_id = department_id()
 
 
 class ResolveMultipartSerializer(ResolveSerializer):
@@ -261,18 +286,32 @@ class SuperviseSerializer(serializers.Serializer):
     message = Text(NOTE_MAX_LENGTH, blank=False, help_text="督办内容")
 
 
-class SupervisionResponseSerializer(serializers.Serializer):
-    supervision = Id(help_text="督办 id")
+class RespondSupervisionSerializer(serializers.Serializer):
+    supervision_id = Id(help_text="督办 id")
     response = Text(NOTE_MAX_LENGTH, blank=False, help_text="回复内容")
 
 
 class ParticipantInputSerializer(serializers.Serializer):
+    """One participant; its validated value is the service's ``ParticipantInput``."""
+
     role = serializers.ChoiceField(choices=MediationParticipant.Role.choices)
-    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    department = serializers.PrimaryKeyRelatedField(
+    name = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default="", help_text="姓名；指定用户时可不填"
+    )
+    department_id = ExistingId(
         queryset=Department.objects.filter(is_active=True), required=False, allow_null=True, default=None
     )
     organization = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    user_id = ExistingId(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="系统内的用户：本站或承办部门的在岗人员",
+    )
+
+    def validate(self, attrs) -> ParticipantInput:
+        return ParticipantInput(**attrs)
 
 
 class ScheduleMediationSerializer(serializers.Serializer):
@@ -284,11 +323,11 @@ class ScheduleMediationSerializer(serializers.Serializer):
 
 
 class RecordMediationSerializer(serializers.Serializer):
-    session = Id(help_text="调处 id")
+    session_id = Id(help_text="调处 id")
     minutes = Text(TEXT_MAX_LENGTH, blank=False, help_text="调处笔录")
     outcome = serializers.ChoiceField(choices=MediationOutcome.choices)
     agreement = Text(TEXT_MAX_LENGTH, default="", help_text="达成协议时必填")
-    attended = serializers.ListField(
+    attended_ids = serializers.ListField(
         child=Id(), required=False, allow_null=True, default=None, help_text="到场的参与人 id；不填表示全部到场"
     )
 

@@ -24,6 +24,7 @@ from cases.models import (
     MediationSession,
     Party,
     ReturnRequest,
+    Summons,
     Supervision,
 )
 from cases.wording import plan_with_reasons_rendered, reason_text
@@ -189,7 +190,7 @@ class EventSerializer(serializers.ModelSerializer):
 class ParticipantSerializer(serializers.ModelSerializer):
     class Meta:
         model = MediationParticipant
-        fields = ["id", "role", "name", "department", "organization", "attended"]
+        fields = ["id", "role", "name", "department", "user", "organization", "attended"]
 
 
 class MediationSessionSerializer(serializers.ModelSerializer):
@@ -233,6 +234,25 @@ class SupervisionSerializer(serializers.ModelSerializer):
             "response",
             "responded_by",
             "responded_at",
+        ]
+
+
+class SummonsSerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer(source="presence.department", read_only=True)
+    liaison_officer = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Summons
+        fields = [
+            "id",
+            "department",
+            "liaison_officer",
+            "status",
+            "reason",
+            "session",
+            "created_at",
+            "acknowledged_at",
+            "arrived_at",
         ]
 
 
@@ -338,10 +358,11 @@ class CaseDetailSerializer(CaseListSerializer):
     return_requests = ReturnRequestSerializer(many=True, source="api_return_requests")
     extensions = ExtensionSerializer(many=True, source="api_extensions")
     holds = HoldSerializer(many=True, source="api_holds")
+    summonses = SummonsSerializer(many=True)
     my_roles = serializers.ListField(
         child=serializers.CharField(),
         source="api_roles",
-        help_text="当前用户对本案的角色：chief、lead、co、mediator、reporter、leader",
+        help_text="当前用户对本案的角色：chief、lead、co、mediator、liaison、reporter、leader",
     )
     available_actions = serializers.ListField(
         child=serializers.CharField(),
@@ -367,6 +388,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "return_requests",
             "extensions",
             "holds",
+            "summonses",
             "my_roles",
             "available_actions",
             "pii_masked",

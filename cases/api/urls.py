@@ -24,12 +24,13 @@ case_urls = [
     path("assignments/", views.CaseAssignmentsView.as_view(), name="case-assignments"),
     path("mediations/", views.CaseMediationsView.as_view(), name="case-mediations"),
     path("supervisions/", views.CaseSupervisionsView.as_view(), name="case-supervisions"),
+    path("summonses/", views.CaseSummonsesView.as_view(), name="case-summonses"),
     path(
         "attachments/<int:attachment_id>/download/",
         views.AttachmentDownloadView.as_view(),
         name="case-attachment-download",
     ),
-    *[path(f"{a.path}/", views.action_view(a).as_view(), name=f"case-{a.path}") for a in ACTIONS],
+    *[path(f"{key}/", views.action_view(key, a).as_view(), name=f"case-{key}") for key, a in ACTIONS.items()],
 ]
 
 urlpatterns = [

@@ -36,6 +36,7 @@ from cases.models import (
     Hold,
     MediationParticipant,
     ReturnRequest,
+    Summons,
 )
 from cases.selectors import dispatch_plan_for, duplicate_candidates
 from cases.services.intake import PartyInput, case_report
@@ -51,7 +52,7 @@ def available_actions(user, case: Case) -> list[str]:
     """The actions the user may try now: those the lifecycle admits (table and sub-state), which
     succeed given valid input. The case's facts are read once for all of them (two queries)."""
     facts, roles = case_facts(case), case_roles(user, case)
-    return [a.path for a in ACTIONS if may_try(a.transition, case, actor=user, roles=roles, facts=facts)]
+    return [key for key in ACTIONS if may_try(key, case, actor=user, roles=roles, facts=facts)]
 
 
 CASE_ROW = ("station", "grid", "category", "lead_department")
@@ -62,6 +63,7 @@ def case_detail_queryset():
         "parties",
         "attachments",
         Prefetch("assignments", queryset=Assignment.objects.select_related("department", "signed_by")),
+        Prefetch("summonses", queryset=Summons.objects.select_related("presence__department", "liaison_officer")),
     )
 
 
@@ -119,7 +121,8 @@ class CaseDetailView(APIView):
 
 
 class CaseActionView(APIView):
-    """One lifecycle action; ``action_view`` makes a subclass per registry entry."""
+    """One lifecycle action; ``action_view`` makes a subclass per registry entry. The input's
+    fields are the service's keyword arguments."""
 
     spec: CaseAction
 
@@ -127,14 +130,14 @@ class CaseActionView(APIView):
         spec = self.spec
         case = access_case(request.user, pk)
         data = _valid(spec.multipart or spec.input, request.data)
-        result = spec.run(request.user, case.pk, data)
+        result = spec.service(case.pk, actor=request.user, **data)
         code = status.HTTP_201_CREATED if spec.created else status.HTTP_200_OK
         if spec.output is None:
             return Response(case_detail_data(request.user, case.pk, gated=False), status=code)
         return Response(spec.output(result).data, status=code)
 
 
-def action_view(spec: CaseAction):
+def action_view(key: str, spec: CaseAction):
     """A view class for one action, with its own schema (request body, response, summary)."""
     request = spec.input
     if spec.multipart:
@@ -143,7 +146,7 @@ def action_view(spec: CaseAction):
     @extend_schema(
         summary=spec.summary,
         tags=["案件操作"],
-        operation_id=f"cases_{spec.path.replace('-', '_')}",
+        operation_id=f"cases_{key}",
         request=request,
         responses={201 if spec.created else 200: spec.output or out.CaseDetailSerializer},
     )
@@ -153,7 +156,7 @@ def action_view(spec: CaseAction):
     attributes = {"spec": spec, "post": post, "__doc__": spec.summary}
     if spec.multipart:
         attributes["parser_classes"] = [MultiPartParser, FormParser, JSONParser]
-    return type(f"Case{spec.path.title().replace('-', '')}View", (CaseActionView,), attributes)
+    return type(f"Case{key.title().replace('_', '')}View", (CaseActionView,), attributes)
 
 
 class DispatchPlanView(APIView):
@@ -234,6 +237,16 @@ class CaseSupervisionsView(CaseChildrenView):
         return queryset.select_related("created_by", "responded_by", "assignment__department").order_by(
             "created_at", "pk"
         )
+
+
+@extend_schema_view(get=extend_schema(summary="联络员召集", tags=["案件"]))
+class CaseSummonsesView(CaseChildrenView):
+    related = "summonses"
+    serializer_class = out.SummonsSerializer
+    filterset_class = filters.SummonsFilter
+
+    def optimise(self, queryset):
+        return queryset.select_related("presence__department", "liaison_officer").order_by("pk")
 
 
 class AttachmentDownloadView(APIView):

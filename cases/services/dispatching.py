@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.utils.translation import gettext as _
@@ -63,15 +63,15 @@ def case_reject(case_id: int, *, actor, reason: str, expected_status: str | None
 def case_merge(case_id: int, *, actor, into_id: int, reason: str = "", expected_status: str | None = None) -> Case:
     """并案: a duplicate joins the case it repeats (same station); only a person decides this."""
     if into_id == case_id:
-        raise invalid("into", _("不能并入案件本身"))
+        raise invalid("into_id", _("不能并入案件本身"))
 
     def step(case: Case, _subject) -> Step:
         target = Case.objects.filter(pk=into_id, station_id=case.station_id).first()
         if target is None:
-            raise invalid("into", _("目标案件不存在或不属于同一工作站"))
+            raise invalid("into_id", _("目标案件不存在或不属于同一工作站"))
         if target.status in (CaseStatus.MERGED, CaseStatus.REJECTED):
             raise invalid(
-                "into",
+                "into_id",
                 _("目标案件%(number)s已%(status)s，不能并入")
                 % {"number": target.number, "status": target.get_status_display()},
             )
@@ -85,26 +85,20 @@ def case_merge(case_id: int, *, actor, into_id: int, reason: str = "", expected_
     return case
 
 
-@dataclass(frozen=True)
-class Override:
-    """The chief's changes to the plan. None keeps the plan's value."""
-
-    category_id: int | None = None
-    mode: str | None = None
-    lead_id: int | None = None
-    co_ids: tuple[int, ...] | None = None
-    handle_due_at: datetime | None = None
-
-
 def case_dispatch(
     case_id: int,
     *,
     actor,
-    override: Override | None = None,
+    category_id: int | None = None,
+    mode: str | None = None,
+    lead_id: int | None = None,
+    co_ids: Iterable[int] | None = None,
+    handle_due_at: datetime | None = None,
     reason: str = "",
     expected_status: str | None = None,
 ) -> Case:
-    """分拨: assign by the 4+X plan, or by the chief's override of any part of it (with a reason).
+    """分拨: assign by the 4+X plan, or by the chief's override of any part of it (with a reason):
+    each of ``category_id`` … ``handle_due_at`` given replaces the plan's value.
 
     1. Settle the category (the chief's, the case's, else the rule's suggestion) and plan.
     2. Apply the override; an override that changes the plan needs a reason.
@@ -112,56 +106,56 @@ def case_dispatch(
        the first dispatch and is not restarted by a re-dispatch after a return.
     4. Summon the liaison officers of chosen X departments; tell every assigned department.
     """
-    override = override or Override()
+    chosen_co = tuple(co_ids) if co_ids is not None else None
     reason = (reason or "").strip()
 
     def step(case: Case, _subject) -> Step:
         moment = now()
-        if override.category_id is not None:
-            category = Category.objects.filter(pk=override.category_id, is_active=True).first()
+        if category_id is not None:
+            category = Category.objects.filter(pk=category_id, is_active=True).first()
             if category is None:
-                raise invalid("category", _("事项类别不存在"))
+                raise invalid("category_id", _("事项类别不存在"))
             case.category = category
-        plan = dispatch_plan_for(case, now=moment, chief_lead_id=override.lead_id)
+        plan = dispatch_plan_for(case, now=moment, chief_lead_id=lead_id)
         if case.category_id is None and plan.suggestion is not None:
             # The plan was made for the suggested category: keep it, so that the stored reasons
             # say the keywords chose it (planning again would credit the reporter).
             case.category_id = plan.suggestion.category_id
         if case.category_id is None:
-            raise invalid("category", _("无法自动判断事项类别，请选择类别"))
+            raise invalid("category_id", _("无法自动判断事项类别，请选择类别"))
 
-        lead_id = override.lead_id or plan.lead_id
-        if lead_id is None:
-            raise invalid("lead", _("请指定主办部门"))
-        co_ids = tuple(override.co_ids) if override.co_ids is not None else plan.co_ids
-        co_ids = tuple(dict.fromkeys(d for d in co_ids if d != lead_id))
-        if override.mode:
-            mode = override.mode
-        elif override.co_ids is not None:  # the chief chose the co-departments: they decide the mode
-            mode = JOINT if co_ids else SOLO
+        lead = lead_id or plan.lead_id
+        if lead is None:
+            raise invalid("lead_id", _("请指定主办部门"))
+        co = chosen_co if chosen_co is not None else plan.co_ids
+        co = tuple(dict.fromkeys(d for d in co if d != lead))
+        if mode:
+            chosen_mode = mode
+        elif chosen_co is not None:  # the chief chose the co-departments: they decide the mode
+            chosen_mode = JOINT if co else SOLO
         else:
-            mode = plan.mode
-        if mode not in (SOLO, JOINT):
+            chosen_mode = plan.mode
+        if chosen_mode not in (SOLO, JOINT):
             raise invalid("mode", _("分拨方式无效"))
-        if mode == SOLO and co_ids:
-            raise invalid("co", _("各自管的事项不设协办部门"))
-        known = set(Department.objects.filter(pk__in=[lead_id, *co_ids], is_active=True).values_list("pk", flat=True))
-        missing = [d for d in [lead_id, *co_ids] if d not in known]
+        if chosen_mode == SOLO and co:
+            raise invalid("co_ids", _("各自管的事项不设协办部门"))
+        known = set(Department.objects.filter(pk__in=[lead, *co], is_active=True).values_list("pk", flat=True))
+        missing = [d for d in [lead, *co] if d not in known]
         if missing:
-            raise invalid("lead" if lead_id in missing else "co", _("部门不存在或已停用"))
+            raise invalid("lead_id" if lead in missing else "co_ids", _("部门不存在或已停用"))
 
         changes = {}
-        if lead_id != plan.lead_id:
-            changes["lead_id"] = {"plan": plan.lead_id, "chosen": lead_id}
-        if set(co_ids) != set(plan.co_ids):
-            changes["co_ids"] = {"plan": list(plan.co_ids), "chosen": list(co_ids)}
-        if mode != plan.mode:
-            changes["mode"] = {"plan": plan.mode, "chosen": mode}
-        if override.handle_due_at is not None:
-            if override.handle_due_at <= moment:
+        if lead != plan.lead_id:
+            changes["lead_id"] = {"plan": plan.lead_id, "chosen": lead}
+        if set(co) != set(plan.co_ids):
+            changes["co_ids"] = {"plan": list(plan.co_ids), "chosen": list(co)}
+        if chosen_mode != plan.mode:
+            changes["mode"] = {"plan": plan.mode, "chosen": chosen_mode}
+        if handle_due_at is not None:
+            if handle_due_at <= moment:
                 raise invalid("handle_due_at", _("办理期限须晚于当前时间"))
-            changes["handle_due_at"] = {"plan": iso(plan.handle_due_at), "chosen": iso(override.handle_due_at)}
-        if override.category_id is not None and plan.suggestion and plan.suggestion.category_id != case.category_id:
+            changes["handle_due_at"] = {"plan": iso(plan.handle_due_at), "chosen": iso(handle_due_at)}
+        if category_id is not None and plan.suggestion and plan.suggestion.category_id != case.category_id:
             changes["category_id"] = {"suggested": plan.suggestion.category_id, "chosen": case.category_id}
         if changes and not reason:
             raise invalid("reason", _("调整分拨方案须说明理由"))
@@ -172,15 +166,13 @@ def case_dispatch(
         if first_dispatch:
             case.dispatched_at = moment
             fields.add("dispatched_at")
-            handle_due = override.handle_due_at or plan.handle_due_at
+            handle_due = handle_due_at or plan.handle_due_at
             fields |= set_deadline(case, Deadline.HANDLE, start=moment, due_at=handle_due, unit=sla.handle[1])
-        elif override.handle_due_at is not None:
+        elif handle_due_at is not None:
             start = case.handle_started_at or case.dispatched_at
-            fields |= set_deadline(
-                case, Deadline.HANDLE, start=start, due_at=override.handle_due_at, unit=sla.handle[1]
-            )
-        case.dispatch_mode = mode
-        case.lead_department_id = lead_id
+            fields |= set_deadline(case, Deadline.HANDLE, start=start, due_at=handle_due_at, unit=sla.handle[1])
+        case.dispatch_mode = chosen_mode
+        case.lead_department_id = lead
         case.dispatch_plan = plan.to_json()
         case.dispatch_override = (
             {"by": actor.pk, "by_name": str(actor), "at": moment.isoformat(), "reason": reason, "changes": changes}
@@ -188,7 +180,7 @@ def case_dispatch(
             else None
         )
 
-        for department_id, role in [(lead_id, AssignmentRole.LEAD), *[(d, AssignmentRole.CO) for d in co_ids]]:
+        for department_id, role in [(lead, AssignmentRole.LEAD), *[(d, AssignmentRole.CO) for d in co]]:
             Assignment.objects.create(
                 case=case,
                 department_id=department_id,
@@ -198,9 +190,9 @@ def case_dispatch(
                 **deadline_fields(Deadline.SIGN, start=moment, due_at=plan.sign_due_at, unit=sla.sign[1]),
             )
         # Summons reasons and notices are stored in the language of record.
-        summoned = _summon_liaisons(case, [lead_id, *co_ids], reason="联合处置" if mode == JOINT else "牵头办理")
+        summoned = _summon_liaisons(case, [lead, *co], reason="联合处置" if chosen_mode == JOINT else "牵头办理")
         notify(
-            handlers_of(case.station_id, [lead_id, *co_ids]),
+            handlers_of(case.station_id, [lead, *co]),
             kind="dispatched",
             case=case,
             reasons=[reason.to_json() for reason in plan.reasons],
@@ -208,9 +200,9 @@ def case_dispatch(
         return Step(
             fields=fields,
             payload={
-                "mode": mode,
-                "lead": lead_id,
-                "co": list(co_ids),
+                "mode": chosen_mode,
+                "lead": lead,
+                "co": list(co),
                 "summons": summoned,
                 "overridden": bool(changes),
                 "redispatch": not first_dispatch,

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, Value
+from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, Q, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -44,6 +45,7 @@ from cases.models import (
     Hold,
     MediationSession,
     ReturnRequest,
+    Summons,
     Supervision,
 )
 from governance import clock
@@ -113,7 +115,8 @@ HANDLING = (S.DISPATCHED, S.IN_PROGRESS)
 
 # state × action × role. Roles are relative to the case (cases.access.case_roles): chief of its
 # station, lead / co for a department holding an active assignment, mediator of an assigned
-# mediation force, reporter (filed it or walks its grid), leader (district), system (tasks).
+# mediation force, liaison (an open summons to the case is addressed to them), reporter (filed it
+# or walks its grid), leader (district), system (tasks).
 TRANSITIONS: dict[str, Rule] = {
     "accept": rule(pgettext_lazy("action", "受理"), [S.REPORTED], ["chief"], S.ACCEPTED),
     "reject": rule(pgettext_lazy("action", "不予受理"), [S.REPORTED], ["chief"], S.REJECTED),
@@ -141,6 +144,9 @@ TRANSITIONS: dict[str, Rule] = {
     "close_default": rule(pgettext_lazy("action", "逾期默认满意结案"), [S.RESOLVED], ["system"], S.CLOSED),
     "supervise": rule(pgettext_lazy("action", "挂牌督办"), OPEN_STATUSES, ["chief", "leader"]),
     "respond_supervision": rule(pgettext_lazy("action", "督办回复"), OPEN_STATUSES, ["lead", "co"]),
+    # a summoned liaison officer confirms the summons, then comes: they or the chief record it
+    "acknowledge_summons": rule(pgettext_lazy("action", "确认召集"), HANDLING, ["liaison"]),
+    "record_arrival": rule(pgettext_lazy("action", "记录到岗"), HANDLING, ["liaison", "chief"]),
 }
 
 
@@ -149,28 +155,44 @@ TRANSITIONS: dict[str, Rule] = {
 
 @dataclass(frozen=True)
 class Item:
-    """A request, a mediation round or a manual supervision of a case, as preconditions see it."""
+    """A request, a mediation round, a manual supervision or a summons of a case, as
+    preconditions see it."""
 
     kind: str  # a key of ITEM_KINDS
     pk: int
-    open: bool  # pending, scheduled, unanswered
+    open: bool  # pending, scheduled, unanswered, not yet arrived
     assignment_id: int | None
+    addressee_id: int | None  # the user it is addressed to (a summons' liaison officer)
+    status: str  # the row's status ("" for a supervision, which has none)
 
 
-# kind → (its rows, which of them are open, the assignment a row belongs to)
+NO_ID = Cast(None, output_field=BigIntegerField())  # typed: a union of NULLs alone would be text
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    rows: Any  # a queryset
+    open: Q
+    assignment: str | Value = NO_ID
+    addressee: str | Value = NO_ID
+    status: str | Value = "status"
+
+
 ITEM_KINDS = {
-    "return": (ReturnRequest.objects.all(), Q(status=DecisionStatus.PENDING), "assignment_id"),
-    "extension": (Extension.objects.all(), Q(status=DecisionStatus.PENDING), "assignment_id"),
-    "hold": (Hold.objects.all(), Q(status=DecisionStatus.PENDING), "assignment_id"),
-    "session": (
-        MediationSession.objects.all(),
-        Q(status=MediationSession.Status.SCHEDULED),
-        Value(None, output_field=IntegerField()),
-    ),
-    "supervision": (
+    "return": ItemKind(ReturnRequest.objects.all(), Q(status=DecisionStatus.PENDING), "assignment_id"),
+    "extension": ItemKind(Extension.objects.all(), Q(status=DecisionStatus.PENDING), "assignment_id"),
+    "hold": ItemKind(Hold.objects.all(), Q(status=DecisionStatus.PENDING), "assignment_id"),
+    "session": ItemKind(MediationSession.objects.all(), Q(status=MediationSession.Status.SCHEDULED)),
+    "supervision": ItemKind(
         Supervision.objects.filter(level=Supervision.Level.MANUAL),
         Q(responded_at__isnull=True),
         "assignment_id",
+        status=Value(""),
+    ),
+    "summons": ItemKind(
+        Summons.objects.all(),
+        Q(status__in=[Summons.Status.SENT, Summons.Status.ACKNOWLEDGED]),
+        addressee="liaison_officer_id",
     ),
 }
 
@@ -195,10 +217,17 @@ def case_facts(case: Case) -> Facts:
     live = Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES)
     rows = [
         # order_by(): the models' default ordering is not allowed inside a UNION on SQLite.
-        model_rows.filter(case=case)
+        k.rows.filter(case=case)
         .order_by()
-        .values_list(Value(kind), "pk", ExpressionWrapper(is_open, output_field=BooleanField()), assignment)
-        for kind, (model_rows, is_open, assignment) in ITEM_KINDS.items()
+        .values_list(
+            Value(kind),
+            "pk",
+            ExpressionWrapper(k.open, output_field=BooleanField()),
+            k.assignment,
+            k.addressee,
+            k.status,
+        )
+        for kind, k in ITEM_KINDS.items()
     ]
     items = rows[0].union(*rows[1:], all=True)
     return Facts(tuple(live.select_related("department")), tuple(Item(*row) for row in items))
@@ -271,7 +300,7 @@ def _part_open(case: Case, facts: Facts, assignment: Assignment) -> LifecycleErr
 
 
 def _no_part_to_waive() -> Invalid:
-    return invalid("assignment", _("没有可免除的协办派单"))
+    return invalid("assignment_id", _("没有可免除的协办派单"))
 
 
 def _never_dispatched(case: Case, facts: Facts, _subject) -> LifecycleError | None:
@@ -302,12 +331,34 @@ def _unanswered(case: Case, facts: Facts, item: Item) -> LifecycleError | None:
     return None if item.open else Conflict(_("该督办已回复"), code="already_responded")
 
 
+def _unacknowledged(case: Case, facts: Facts, summons: Item) -> LifecycleError | None:
+    if summons.status == Summons.Status.CANCELLED:
+        return Conflict(_("该召集已取消"), code="cancelled")
+    if summons.status != Summons.Status.SENT:
+        return Conflict(_("该召集已确认"), code="already_acknowledged")
+    return None
+
+
+def _acknowledged(case: Case, facts: Facts, summons: Item) -> LifecycleError | None:
+    if summons.status == Summons.Status.SENT:
+        return Conflict(_("联络员尚未确认召集"), code="not_acknowledged")
+    if summons.status == Summons.Status.ARRIVED:
+        return Conflict(_("已记录到岗"), code="already_arrived")
+    if summons.status == Summons.Status.CANCELLED:
+        return Conflict(_("该召集已取消"), code="cancelled")
+    return None
+
+
+def _no_summons() -> Invalid:
+    return invalid("summons_id", _("召集不存在"))
+
+
 def _no_assignment() -> Forbidden:
     return Forbidden(_("您的部门没有该案件的有效派单"))
 
 
 def _no_request() -> Invalid:
-    return invalid("request", _("申请不存在"))
+    return invalid("request_id", _("申请不存在"))
 
 
 @dataclass(frozen=True)
@@ -316,15 +367,17 @@ class Precondition:
 
     ``subject`` is what the action is done to, named by the user (``subject_id``): None, the case
     itself; "own", the user's own live assignment (of ``role`` if set, lead first), named by its
-    department; "co", a co-department's assignment; else a kind of ``ITEM_KINDS``. An action
-    with a subject is possible when one of the candidates passes the check; ``missing`` is the
-    refusal when there is none.
+    department; "co", a co-department's assignment; else a kind of ``ITEM_KINDS``. An actor who
+    holds no role of the action's but ``addressee_role`` acts only on items addressed to them.
+    An action with a subject is possible when one of the candidates passes the check; ``missing``
+    is the refusal when there is none.
     """
 
     check: Callable[[Case, Facts, Any], LifecycleError | None]
     subject: str | None = None
     role: str | None = None
     missing: Callable[[], LifecycleError] = _no_assignment
+    addressee_role: str | None = None
 
 
 OWN = "own"
@@ -342,15 +395,19 @@ PRECONDITIONS: dict[str, Precondition] = {
     "record_part": Precondition(_record_part, OWN, AssignmentRole.CO),
     "waive_part": Precondition(_part_open, "co", missing=_no_part_to_waive),
     "schedule_mediation": Precondition(_no_open_round),
-    "record_mediation": Precondition(_round_open, "session", missing=lambda: invalid("session", _("调处不存在"))),
+    "record_mediation": Precondition(_round_open, "session", missing=lambda: invalid("session_id", _("调处不存在"))),
     "resolve": Precondition(_resolve, OWN, AssignmentRole.LEAD),
     "respond_supervision": Precondition(
-        _unanswered, "supervision", missing=lambda: invalid("supervision", _("督办不存在"))
+        _unanswered, "supervision", missing=lambda: invalid("supervision_id", _("督办不存在"))
     ),
+    "acknowledge_summons": Precondition(_unacknowledged, "summons", missing=_no_summons, addressee_role="liaison"),
+    "record_arrival": Precondition(_acknowledged, "summons", missing=_no_summons, addressee_role="liaison"),
 }
 
 
-def _candidates(pre: Precondition, case: Case, facts: Facts, actor, subject_id: int | None) -> list:
+def _candidates(
+    pre: Precondition, case: Case, facts: Facts, actor, subject_id: int | None, acting_roles: set[str]
+) -> list:
     if pre.subject == OWN:
         mine = department_ids_for(actor, case.station_id) if actor else set()
         if subject_id is not None:
@@ -363,6 +420,8 @@ def _candidates(pre: Precondition, case: Case, facts: Facts, actor, subject_id: 
         rows = [a for a in facts.assignments if a.role == AssignmentRole.CO]
     else:
         rows = facts.of(pre.subject)
+        if pre.addressee_role and acting_roles == {pre.addressee_role}:
+            rows = [row for row in rows if row.addressee_id == actor.pk]
     return [row for row in rows if subject_id is None or row.pk == subject_id]
 
 
@@ -392,7 +451,7 @@ def admit(action: str, case: Case, *, actor, roles: set[str], facts: Facts | Non
         if refusal:
             raise refusal
         return None
-    candidates = _candidates(pre, case, facts, actor, subject_id)
+    candidates = _candidates(pre, case, facts, actor, subject_id, roles & rule_.roles)
     if not candidates:
         raise pre.missing()
     refusals = [pre.check(case, facts, candidate) for candidate in candidates]
@@ -415,7 +474,7 @@ def _locked(chosen: Assignment | Item | None):
     """The row an action is done to, fresh and locked (after the case: one lock order)."""
     if chosen is None:
         return None
-    rows = Assignment.objects.all() if isinstance(chosen, Assignment) else ITEM_KINDS[chosen.kind][0]
+    rows = Assignment.objects.all() if isinstance(chosen, Assignment) else ITEM_KINDS[chosen.kind].rows
     return rows.select_for_update(no_key=True).get(pk=chosen.pk)
 
 
