@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("cases.api.urls")),
+    path("notices/", include("notifications.urls")),
     path("", include("cases.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: they are case files with
