@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.vary import vary_on_headers
 
 from cases.access import access_case
 from cases.api.filters import CaseFilter
@@ -42,7 +43,13 @@ def _rows(page) -> list:
     return [(case, step_deadline(case, now=now)) for case in page]
 
 
+# One URL answers a page or, to htmx, a fragment of it: a browser must not show a cached fragment
+# for the page (going back to a filtered list after leaving it), hence Vary.
+FRAGMENT_HEADERS = ("HX-Request", "HX-Target")
+
+
 @login_required
+@vary_on_headers(*FRAGMENT_HEADERS)
 def home(request: HttpRequest) -> HttpResponse:
     """A grid worker lands on reporting and their own reports; everyone else on their work list.
     One view serves the page and, for htmx, the list part that filtering or paging changed."""

@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from cases.api.inputs import MAX_ID
+from cases.views import FRAGMENT_HEADERS
 from notifications.selectors import inbox_for
 from notifications.services import mark_read
 
@@ -20,6 +22,7 @@ NOTICES_PER_PAGE = 20
 
 @login_required
 @require_GET
+@vary_on_headers(*FRAGMENT_HEADERS)
 def bell(request: HttpRequest) -> HttpResponse:
     """The bell's unread count, or its dropdown when htmx asks for that part."""
     part = "menu" if request.htmx.target == "bell-menu" else "badge"
@@ -28,6 +31,7 @@ def bell(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@vary_on_headers(*FRAGMENT_HEADERS)
 def notice_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_for(request.user), NOTICES_PER_PAGE).get_page(request.GET.get("page"))
     template = "notifications/notices.html"

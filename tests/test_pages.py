@@ -88,6 +88,8 @@ def test_chief_work_list_filters_by_status_and_serves_the_fragment_to_htmx(world
     assert reported.number in full and closed.number in full
 
     fragment = chief.get("/?status=closed", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="case-list")
+    # The page and its fragment share a URL: a cache must tell them apart (going back in history).
+    assert {"HX-Request", "HX-Target"} <= {v.strip() for v in fragment["Vary"].split(",")}
     body = fragment.content.decode()
     assert body.lstrip().startswith('<section id="case-list"')
     assert closed.number in body and reported.number not in body

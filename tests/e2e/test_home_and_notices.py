@@ -74,7 +74,9 @@ def test_chief_filters_the_work_list_in_place_and_opens_a_case(page, live_server
     page.shoot("3-case")
 
     page.set_viewport_size({"width": 360, "height": 740})
-    page.go_back()
+    page.go_back()  # the whole filtered page again, not the list fragment htmx fetched for this URL
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    expect(page.get_by_label("状态")).to_have_value("in_progress")
     expect(work.rows).to_have_count(1)
     page.shoot("4-work-list-phone")
     page.set_viewport_size(DESKTOP)
