@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-dev setup-db lint format bench clean
+.PHONY: demo test install install-dev assets setup-db lint format bench clean
 
 $(VENV)/.installed-base: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +18,27 @@ $(VENV)/.installed-dev: $(VENV)/.installed-base requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed-base
-install-dev: $(VENV)/.installed-dev
+# Front-end libraries: npm installs the versions pinned in package-lock.json, and the files the
+# pages load are copied into static/vendor/ (not in git; whitenoise serves them after collectstatic).
+VENDOR := static/vendor
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/htmx.org/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p $(@D)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(@D)/
+
+assets: $(VENDOR)/htmx.org/htmx.min.js
+
+install: $(VENV)/.installed-base assets
+install-dev: $(VENV)/.installed-dev assets
 
 # DEBUG is off unless set (governance/settings.py). The demo and the tests turn it on for their
 # commands: the demo key, local host names, plain HTTP. (The test run itself: tests/environment.py.)
 demo setup-db test: export DEBUG = true
 
 # Migrate, load the official calendar and the demo station. Safe to run again.
-setup-db: install
+setup-db: install assets
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) manage.py migrate --no-input
@@ -34,7 +46,7 @@ setup-db: install
 	$(PY) manage.py seed_demo
 
 # Zero-setup first look: SQLite in the checkout, Celery tasks in-process.
-demo: setup-db
+demo: setup-db assets
 	@echo ""
 	@echo "  打开 / Open:  http://$(HOST):$(PORT)/   (管理后台 /admin/)"
 	@echo "  演示账号 / demo logins: see README.md, password Demo@2026"
@@ -44,7 +56,7 @@ demo: setup-db
 # The whole suite. Uses DATABASE_URL / REDIS_URL when set (CI sets PostgreSQL and Redis);
 # with neither it runs on SQLite and skips the tests that need a real server, saying why
 # (-rs in pyproject.toml). With CI=true such a skip is a failure instead.
-test: install-dev
+test: install-dev assets
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
@@ -58,4 +70,4 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules $(VENDOR)

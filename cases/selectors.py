@@ -11,13 +11,17 @@ from decimal import Decimal
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models import Case as Switch
+from django.db.models import DateTimeField, F, Func, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import dispatch
-from cases.access import sees_personal_data, visible_cases
+from cases.access import scope_of, sees_personal_data, visible_cases
 from cases.deadlines import sla_rule_for, sla_rules_for
-from cases.models import Case, CaseStatus, Category, KeywordRule
+from cases.models import Assignment, AssignmentStatus, Case, CaseStatus, Category, KeywordRule
+from workstation.calendar import get_calendar
 from workstation.models import Department, Membership, Role, StationDepartment
 
 
@@ -259,3 +263,69 @@ def people_of_stations(station_ids, department_ids) -> tuple[dict, dict]:
     for m in acting:
         handlers.setdefault((m.station_id, m.department_id), []).append(m.user)
     return chiefs, handlers
+
+
+# --- Case lists and the deadline of the current step ------------------------------------------
+
+
+def _first_sign_due():
+    pending = Assignment.objects.filter(case=OuterRef("pk"), status=AssignmentStatus.PENDING)
+    return Subquery(pending.order_by("sign_due_at").values("sign_due_at")[:1])
+
+
+# The deadline a case waits on, per status (DESIGN §6): its label and where its due time is.
+# An accepted case waits for dispatch, which has no time limit; a closed one waits for nothing.
+STEP_DEADLINES: dict[str, tuple[Promise, object]] = {
+    CaseStatus.REPORTED: (gettext_lazy("受理期限"), F("accept_due_at")),
+    CaseStatus.DISPATCHED: (gettext_lazy("签收期限"), _first_sign_due()),
+    CaseStatus.IN_PROGRESS: (gettext_lazy("办理期限"), F("handle_due_at")),
+    CaseStatus.RESOLVED: (gettext_lazy("反馈期限"), F("feedback_due_at")),
+}
+
+
+def with_step_due(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with ``step_due_at``: the due time of the step each waits on (None if none),
+    computed in the same query, so a list costs one query however long it is."""
+    whens = [When(status=status, then=due) for status, (_label, due) in STEP_DEADLINES.items()]
+    return cases.annotate(step_due_at=Switch(*whens, default=None, output_field=DateTimeField()))
+
+
+@dataclass(frozen=True)
+class StepDeadline:
+    label: str
+    due_at: datetime
+    ladder: str  # cases.models.Ladder: the colour of the case's current deadline
+    working_time_left: timedelta  # negative once the due time has passed
+
+    @property
+    def left_text(self) -> str:
+        hours = f"{abs(self.working_time_left) / timedelta(hours=1):.1f}"
+        if self.working_time_left >= timedelta(0):
+            return _("剩余 %(hours)s 工作小时") % {"hours": hours}
+        return _("已超期 %(hours)s 工作小时") % {"hours": hours}
+
+
+def step_deadline(case: Case, *, now: datetime) -> StepDeadline | None:
+    """The deadline of the step ``case`` waits on, with the working time left on the calendar.
+    ``case`` comes from :func:`with_step_due`."""
+    if case.step_due_at is None:
+        return None
+    label, _due = STEP_DEADLINES[case.status]
+    left = get_calendar().working_time_between(now, case.step_due_at)
+    return StepDeadline(label=str(label), due_at=case.step_due_at, ladder=case.ladder, working_time_left=left)
+
+
+def lands_on_reports(user) -> bool:
+    """A grid worker and nothing else: their home is reporting, not a work list."""
+    scope = scope_of(user)
+    return bool(scope.grid_stations) and not (scope.district or scope.chief_stations or scope.departments)
+
+
+def work_list(user) -> QuerySet[Case]:
+    """The cases the user may see, newest first, with what a list row shows."""
+    return with_step_due(visible_cases(user)).select_related("category").order_by("-reported_at", "-id")
+
+
+def reports_of(user) -> QuerySet[Case]:
+    """The cases the user filed, newest first."""
+    return work_list(user).filter(reporter=user)

@@ -6,5 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("report/", views.report, name="report"),
+    path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("healthz", views.healthz, name="healthz"),
 ]

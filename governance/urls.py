@@ -1,15 +1,21 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 admin.site.site_header = admin.site.site_title = _("4+X 基层治理联动工作站")
 admin.site.index_title = _("配置管理")
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on their own (e.g. going back in history), whatever the page links.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("cases.api.urls")),
+    path("notices/", include("notifications.urls")),
     path("", include("cases.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: they are case files with

@@ -17,12 +17,18 @@ session, a worker's later tests also run with that loop registered: a future tes
 """
 
 import os
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import sync_playwright
 
-from tests.e2e import DESKTOP
+from tests.e2e import DESKTOP, PHONE
 from tests.environment import CHROMIUM, require
+
+# Screenshots of every journey step, named <test>--<step>.png; not in git (README: screenshots/).
+SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -52,15 +58,60 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh context (no cookies) per test, as a township user's office PC: Chinese, Shanghai
-    time, desktop width. Relative URLs go to the live server: ``page.goto("/")``."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=DESKTOP
-    )
+class ConsoleErrors:
+    """Every console error, uncaught exception and CSP violation of a page; the test fails on any."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def watch(self, page) -> None:
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+
+def _open(browser, live_server, request, **options):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     context.set_default_timeout(10_000)
+    page = context.new_page()
+    console = ConsoleErrors()
+    console.watch(page)
+    page.shoot = Screenshots(page, request.node.name)
+    return context, page, console
+
+
+class Screenshots:
+    """``page.shoot("step")`` saves screenshots/<test>--<step>.png, the whole page."""
+
+    def __init__(self, page, test_name: str) -> None:
+        self.page = page
+        self.prefix = re.sub(r"[^\w-]+", "-", test_name).strip("-")
+
+    def __call__(self, step: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{self.prefix}--{step}.png"
+        self.page.screenshot(path=path, full_page=True)
+        return path
+
+
+def _yield_checked(context, page, console):
     try:
-        yield context.new_page()
+        yield page
     finally:
         context.close()
+    assert console.errors == [], f"the browser reported errors: {console.errors}"
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh context (no cookies) per test, as a township user's office PC: Chinese, Shanghai
+    time, desktop width. Relative URLs go to the live server: ``page.goto("/")``. A console
+    error or a CSP violation on any page fails the test."""
+    yield from _yield_checked(*_open(browser, live_server, request, viewport=DESKTOP))
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    """The same, as a grid worker's phone: 360×740, touch."""
+    yield from _yield_checked(
+        *_open(browser, live_server, request, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    )

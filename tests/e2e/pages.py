@@ -1,0 +1,59 @@
+"""Page objects: what a person does on each page, by role and label (STYLE.md)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+PASSWORD = "Demo@2026"  # every persona's (tests/personas.py)
+
+
+class LoginPage:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
+        self.page.goto("/accounts/login/")
+        self.page.get_by_label("用户名").fill(username)
+        self.page.get_by_label("密码").fill(password)
+        self.page.get_by_role("button", name="登录").click()
+        expect(self.page.get_by_role("button", name="退出")).to_be_visible()
+
+
+class TopBar:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.count = page.get_by_role("status", name="未读通知")
+
+    def open_bell(self) -> None:
+        self.page.locator("details.bell > summary").click()
+
+    def notices(self):
+        return self.page.locator("#bell-menu li.notice")
+
+    def mark_all_read(self) -> None:
+        self.page.locator("#bell-menu").get_by_role("button", name="全部标为已读").click()
+
+
+class WorkList:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.rows = page.locator("#case-list li.case-row")
+
+    def filter_status(self, label: str) -> None:
+        self.page.get_by_label("状态").select_option(label=label)
+
+    def open_case(self, title: str) -> None:
+        self.page.get_by_role("link", name=title).click()
+
+
+class MyReports:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.report_button = page.get_by_role("link", name="上报", exact=True)
+        self.rows = page.locator("#case-list li.case-row")
+
+
+def sign_in(page: Page, username: str) -> TopBar:
+    """Log in through the form as a persona (tests/personas.py); the top bar of the landing page."""
+    LoginPage(page).sign_in(username)
+    return TopBar(page)
