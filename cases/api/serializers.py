@@ -355,18 +355,17 @@ class CaseDetailSerializer(CaseListSerializer):
     parties = PartySerializer(many=True)
     assignments = AssignmentSerializer(many=True)
     attachments = AttachmentSerializer(many=True)
-    return_requests = ReturnRequestSerializer(many=True, source="api_return_requests")
-    extensions = ExtensionSerializer(many=True, source="api_extensions")
-    holds = HoldSerializer(many=True, source="api_holds")
+    return_requests = ReturnRequestSerializer(many=True)
+    extensions = ExtensionSerializer(many=True)
+    holds = HoldSerializer(many=True)
     summonses = SummonsSerializer(many=True)
     my_roles = serializers.ListField(
         child=serializers.CharField(),
-        source="api_roles",
+        source="roles",
         help_text="当前用户对本案的角色：chief、lead、co、mediator、liaison、reporter、leader",
     )
     available_actions = serializers.ListField(
         child=serializers.CharField(),
-        source="api_actions",
         help_text="按流转规则，当前用户此刻可尝试的操作（POST /api/cases/{id}/<操作>/）",
     )
     pii_masked = serializers.SerializerMethodField(help_text="当事人电话、身份证号是否已脱敏")
