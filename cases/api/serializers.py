@@ -28,7 +28,6 @@ from cases.models import (
     Supervision,
 )
 from cases.wording import plan_with_reasons_rendered, reason_text
-from notifications.models import Notification
 from workstation.models import Department, Grid, StationDepartment, User, Workstation
 
 # --- Small references -------------------------------------------------------------------------
@@ -468,27 +467,7 @@ class DispatchPreviewSerializer(serializers.Serializer):
     )
 
 
-# --- Notifications and the current user -------------------------------------------------------
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    """A notice rendered in the request's language (``notifications.kinds``)."""
-
-    case_number = serializers.CharField(source="case.number", read_only=True, allow_null=True, default=None)
-    title = serializers.CharField(source="rendered.title", read_only=True)
-    body = serializers.CharField(source="rendered.body", read_only=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "case", "case_number", "kind", "title", "body", "created_at", "read_at"]
-
-
-class UnreadCountSerializer(serializers.Serializer):
-    unread = serializers.IntegerField()
-
-
-class MarkedSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="本次标为已读的条数")
+# --- The current user -------------------------------------------------------------------------
 
 
 class MembershipSerializer(serializers.Serializer):

@@ -32,9 +32,6 @@ from cases.models import Category, MediationParticipant
 from cases.selectors import CASE_ROW, case_detail_for, dispatch_plan_for, duplicate_candidates
 from cases.services.intake import PartyInput, case_report
 from governance import clock
-from notifications.models import Notification
-from notifications.selectors import inbox_for, unread_count
-from notifications.services import mark_read
 from workstation.models import Department, Grid, Membership, StationDepartment, Workstation
 
 
@@ -224,40 +221,7 @@ class AttachmentDownloadView(APIView):
         return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
 
 
-# --- Notifications and the current user -------------------------------------------------------
-
-
-@extend_schema_view(get=extend_schema(summary="我的通知", tags=["通知"]))
-class NotificationListView(generics.ListAPIView):
-    serializer_class = out.NotificationSerializer
-    filterset_class = filters.NotificationFilter
-    pagination_class = filters.PagePagination
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Notification.objects.none()
-        return inbox_for(self.request.user).select_related("case").order_by("-created_at", "-id")
-
-
-class UnreadCountView(APIView):
-    @extend_schema(summary="未读通知数", tags=["通知"], responses=out.UnreadCountSerializer)
-    def get(self, request):
-        return Response({"unread": unread_count(request.user)})
-
-
-class NotificationReadView(APIView):
-    @extend_schema(summary="标为已读", tags=["通知"], request=None, responses=out.NotificationSerializer)
-    def post(self, request, pk: int):
-        notification = get_object_or_404(inbox_for(request.user).select_related("case"), pk=pk)
-        mark_read(request.user, [notification.pk])
-        notification.refresh_from_db(fields=["read_at"])
-        return Response(out.NotificationSerializer(notification).data)
-
-
-class NotificationReadAllView(APIView):
-    @extend_schema(summary="全部标为已读", tags=["通知"], request=None, responses=out.MarkedSerializer)
-    def post(self, request):
-        return Response({"marked": mark_read(request.user)})
+# --- The current user -------------------------------------------------------------------------
 
 
 class MeView(APIView):
