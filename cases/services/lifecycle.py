@@ -12,7 +12,7 @@ Every action on an existing case goes through :func:`transition`, which
    rows and may pick the target status;
 4. saves the case with ``update_fields`` and appends one :class:`CaseEvent`;
 all in one transaction. Side effects (notices, tasks) are queued by the step through
-:mod:`cases.services.effects` and run only after commit. A failure anywhere rolls back all.
+:mod:`governance.effects` and run only after commit. A failure anywhere rolls back all.
 
 :func:`admit` is also what the case detail asks for each action to list what a user may try
 now: what it offers succeeds given valid input, and the two cannot drift apart.
