@@ -11,3 +11,8 @@ def inbox_for(user):
 
 def unread_count(user) -> int:
     return inbox_for(user).filter(read_at__isnull=True).count()
+
+
+def inbox_list_for(user):
+    """The inbox as listed: newest first, each notice with its case."""
+    return inbox_for(user).select_related("case").order_by("-created_at", "-id")

@@ -27,8 +27,8 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from cases.services.effects import queue_task
 from governance import clock
+from governance.effects import queue_task
 from notifications import tasks
 from notifications.kinds import KINDS, render
 from notifications.models import Notification, NotificationDelivery

@@ -228,7 +228,7 @@ def test_a_stalled_broker_gives_up_on_its_socket_timeout(world, caplog):
     w = world
     w.zhang.notify_email, w.zhang.email = True, "zhang@example.com"
     w.zhang.save()
-    caplog.set_level(logging.INFO, logger="cases.services.effects")
+    caplog.set_level(logging.INFO, logger="governance.effects")
     with silent_server() as port, broker_at(f"redis://127.0.0.1:{port}/0"):
         report_ac_dispute(w)
     [failure] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("could not queue")]
@@ -243,7 +243,7 @@ def test_a_dead_broker_logs_one_line_per_failure_and_a_warning_a_minute(world, c
     w = world
     w.zhang.notify_email, w.zhang.email = True, "zhang@example.com"
     w.zhang.save()
-    caplog.set_level(logging.INFO, logger="cases.services.effects")
+    caplog.set_level(logging.INFO, logger="governance.effects")
     start = timezone.now() + dt.timedelta(days=1)  # well after any warning an earlier test caused
     with broker_at("redis://127.0.0.1:1/0"), time_machine.travel(start, tick=False) as clock:
         for seconds in (0, 10, 20, 70):
@@ -251,7 +251,7 @@ def test_a_dead_broker_logs_one_line_per_failure_and_a_warning_a_minute(world, c
             response = post(w.wang, "/api/cases/", report_payload(w, title=f"楼道堆物{seconds}"))
             assert response.status_code == 201, response.json()
 
-    records = [r for r in caplog.records if r.name == "cases.services.effects"]
+    records = [r for r in caplog.records if r.name == "governance.effects"]
     assert [r.levelname for r in records] == ["INFO", "WARNING", "INFO", "INFO", "INFO", "WARNING"]
     for line in [r.getMessage() for r in records if r.levelname == "INFO"]:
         assert line.startswith("could not queue notifications.tasks.deliver_notifications(")

@@ -31,7 +31,7 @@ class CaseAction:
     multipart: type[serializers.Serializer] | None = None  # a multipart variant (file uploads)
 
 
-# Keyed by the transition (cases.services.lifecycle.TRANSITIONS); available_actions lists them in this order.
+# Keyed by the transition, in the order of the table (cases.services.lifecycle.TRANSITIONS).
 ACTIONS: dict[str, CaseAction] = {
     "accept": CaseAction(dispatching.case_accept, "受理（站长）", inputs.AcceptSerializer),
     "reject": CaseAction(dispatching.case_reject, "不予受理（站长）", inputs.RejectSerializer),

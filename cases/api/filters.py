@@ -37,7 +37,6 @@ from cases.models import (
     Supervision,
     Urgency,
 )
-from notifications.models import Notification
 from workstation.models import Department, Grid, StationDepartment, Workstation
 
 
@@ -273,17 +272,6 @@ class SummonsFilter(filters.FilterSet):
     class Meta:
         model = Summons
         fields = ["status"]
-
-
-class NotificationFilter(filters.FilterSet):
-    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="仅未读（true）/仅已读（false）")
-    kind = filters.CharFilter(max_length=30)
-    case = IdFilter(field_name="case_id")
-    created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
-
-    class Meta:
-        model = Notification
-        fields = ["unread", "kind", "case", "created_after"]
 
 
 # --- Reference data ---------------------------------------------------------------------------

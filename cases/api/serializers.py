@@ -28,7 +28,6 @@ from cases.models import (
     Supervision,
 )
 from cases.wording import plan_with_reasons_rendered, reason_text
-from notifications.models import Notification
 from workstation.models import Department, Grid, StationDepartment, User, Workstation
 
 # --- Small references -------------------------------------------------------------------------
@@ -355,18 +354,17 @@ class CaseDetailSerializer(CaseListSerializer):
     parties = PartySerializer(many=True)
     assignments = AssignmentSerializer(many=True)
     attachments = AttachmentSerializer(many=True)
-    return_requests = ReturnRequestSerializer(many=True, source="api_return_requests")
-    extensions = ExtensionSerializer(many=True, source="api_extensions")
-    holds = HoldSerializer(many=True, source="api_holds")
+    return_requests = ReturnRequestSerializer(many=True)
+    extensions = ExtensionSerializer(many=True)
+    holds = HoldSerializer(many=True)
     summonses = SummonsSerializer(many=True)
     my_roles = serializers.ListField(
         child=serializers.CharField(),
-        source="api_roles",
+        source="roles",
         help_text="当前用户对本案的角色：chief、lead、co、mediator、liaison、reporter、leader",
     )
     available_actions = serializers.ListField(
         child=serializers.CharField(),
-        source="api_actions",
         help_text="按流转规则，当前用户此刻可尝试的操作（POST /api/cases/{id}/<操作>/）",
     )
     pii_masked = serializers.SerializerMethodField(help_text="当事人电话、身份证号是否已脱敏")
@@ -469,27 +467,7 @@ class DispatchPreviewSerializer(serializers.Serializer):
     )
 
 
-# --- Notifications and the current user -------------------------------------------------------
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    """A notice rendered in the request's language (``notifications.kinds``)."""
-
-    case_number = serializers.CharField(source="case.number", read_only=True, allow_null=True, default=None)
-    title = serializers.CharField(source="rendered.title", read_only=True)
-    body = serializers.CharField(source="rendered.body", read_only=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "case", "case_number", "kind", "title", "body", "created_at", "read_at"]
-
-
-class UnreadCountSerializer(serializers.Serializer):
-    unread = serializers.IntegerField()
-
-
-class MarkedSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="本次标为已读的条数")
+# --- The current user -------------------------------------------------------------------------
 
 
 class MembershipSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from cases.api import views
 from cases.api.actions import ACTIONS
 from cases.api.errors import unknown_path
 from cases.api.intake import SOURCES, intake_view
+from notifications import api as notifications
 
 app_name = "api"
 
@@ -40,10 +41,10 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/<int:pk>/", include(case_urls)),
-    path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
-    path("notifications/unread-count/", views.UnreadCountView.as_view(), name="notification-unread-count"),
-    path("notifications/read-all/", views.NotificationReadAllView.as_view(), name="notification-read-all"),
-    path("notifications/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification-read"),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/unread-count/", notifications.UnreadCountView.as_view(), name="notification-unread-count"),
+    path("notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="notification-read-all"),
+    path("notifications/<int:pk>/read/", notifications.NotificationReadView.as_view(), name="notification-read"),
     *[path(f"intake/{s.slug}/", intake_view(s).as_view(), name=f"intake-{s.slug}") for s in SOURCES.values()],
     path("", include(router.urls)),
     # Anything else under /api/ answers in the API's error shape, not Django's HTML page.

@@ -24,66 +24,20 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.access import access_case, case_roles, sees_personal_data, visible_cases
+from cases.access import access_case, visible_cases
 from cases.api import filters, inputs
 from cases.api import serializers as out
-from cases.api.actions import ACTIONS, CaseAction
-from cases.models import (
-    Assignment,
-    Case,
-    Category,
-    Extension,
-    Hold,
-    MediationParticipant,
-    ReturnRequest,
-    Summons,
-)
-from cases.selectors import dispatch_plan_for, duplicate_candidates
+from cases.api.actions import CaseAction
+from cases.models import Category, MediationParticipant
+from cases.selectors import CASE_ROW, case_detail_for, dispatch_plan_for, duplicate_candidates
 from cases.services.intake import PartyInput, case_report
-from cases.services.lifecycle import case_facts, may_try
 from governance import clock
-from notifications.models import Notification
-from notifications.selectors import inbox_for, unread_count
-from notifications.services import mark_read
 from workstation.models import Department, Grid, Membership, StationDepartment, Workstation
 
 
-def available_actions(user, case: Case) -> list[str]:
-    """The actions the user may try now: those the lifecycle admits (table and sub-state), which
-    succeed given valid input. The case's facts are read once for all of them (two queries)."""
-    facts, roles = case_facts(case), case_roles(user, case)
-    return [key for key in ACTIONS if may_try(key, case, actor=user, roles=roles, facts=facts)]
-
-
-CASE_ROW = ("station", "grid", "category", "lead_department")
-
-
-def case_detail_queryset():
-    return Case.objects.select_related(*CASE_ROW, "reporter", "duplicate_of").prefetch_related(
-        "parties",
-        "attachments",
-        Prefetch("assignments", queryset=Assignment.objects.select_related("department", "signed_by")),
-        Prefetch("summonses", queryset=Summons.objects.select_related("presence__department", "liaison_officer")),
-    )
-
-
 def case_detail_data(user, case_id: int, *, gated: bool = True) -> dict:
-    """The detail body; ``gated=False`` right after the user acted on the case (the gate passed)."""
-    if gated:
-        case = access_case(user, case_id, queryset=case_detail_queryset())
-    else:
-        case = case_detail_queryset().get(pk=case_id)
-    for attribute, model in [
-        ("api_return_requests", ReturnRequest),
-        ("api_extensions", Extension),
-        ("api_holds", Hold),
-    ]:
-        rows = model.objects.filter(case=case).select_related("assignment__department", "requested_by", "decided_by")
-        setattr(case, attribute, list(rows.order_by("requested_at", "pk")))
-    case.api_roles = sorted(case_roles(user, case))
-    case.api_actions = available_actions(user, case)
-    context = {"full_pii": sees_personal_data(user, case)}
-    return out.CaseDetailSerializer(case, context=context).data
+    case = case_detail_for(user, case_id, gated=gated)
+    return out.CaseDetailSerializer(case, context={"full_pii": case.full_pii}).data
 
 
 # --- Cases ------------------------------------------------------------------------------------
@@ -267,40 +221,7 @@ class AttachmentDownloadView(APIView):
         return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
 
 
-# --- Notifications and the current user -------------------------------------------------------
-
-
-@extend_schema_view(get=extend_schema(summary="我的通知", tags=["通知"]))
-class NotificationListView(generics.ListAPIView):
-    serializer_class = out.NotificationSerializer
-    filterset_class = filters.NotificationFilter
-    pagination_class = filters.PagePagination
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Notification.objects.none()
-        return inbox_for(self.request.user).select_related("case").order_by("-created_at", "-id")
-
-
-class UnreadCountView(APIView):
-    @extend_schema(summary="未读通知数", tags=["通知"], responses=out.UnreadCountSerializer)
-    def get(self, request):
-        return Response({"unread": unread_count(request.user)})
-
-
-class NotificationReadView(APIView):
-    @extend_schema(summary="标为已读", tags=["通知"], request=None, responses=out.NotificationSerializer)
-    def post(self, request, pk: int):
-        notification = get_object_or_404(inbox_for(request.user).select_related("case"), pk=pk)
-        mark_read(request.user, [notification.pk])
-        notification.refresh_from_db(fields=["read_at"])
-        return Response(out.NotificationSerializer(notification).data)
-
-
-class NotificationReadAllView(APIView):
-    @extend_schema(summary="全部标为已读", tags=["通知"], request=None, responses=out.MarkedSerializer)
-    def post(self, request):
-        return Response({"marked": mark_read(request.user)})
+# --- The current user -------------------------------------------------------------------------
 
 
 class MeView(APIView):

@@ -12,7 +12,7 @@ Every action on an existing case goes through :func:`transition`, which
    rows and may pick the target status;
 4. saves the case with ``update_fields`` and appends one :class:`CaseEvent`;
 all in one transaction. Side effects (notices, tasks) are queued by the step through
-:mod:`cases.services.effects` and run only after commit. A failure anywhere rolls back all.
+:mod:`governance.effects` and run only after commit. A failure anywhere rolls back all.
 
 :func:`admit` is also what the case detail asks for each action to list what a user may try
 now: what it offers succeeds given valid input, and the two cannot drift apart.
@@ -116,7 +116,8 @@ HANDLING = (S.DISPATCHED, S.IN_PROGRESS)
 # state × action × role. Roles are relative to the case (cases.access.case_roles): chief of its
 # station, lead / co for a department holding an active assignment, mediator of an assigned
 # mediation force, liaison (an open summons to the case is addressed to them), reporter (filed it
-# or walks its grid), leader (district), system (tasks).
+# or walks its grid), leader (district), system (tasks). The case detail offers a user's actions
+# in this order.
 TRANSITIONS: dict[str, Rule] = {
     "accept": rule(pgettext_lazy("action", "受理"), [S.REPORTED], ["chief"], S.ACCEPTED),
     "reject": rule(pgettext_lazy("action", "不予受理"), [S.REPORTED], ["chief"], S.REJECTED),
@@ -134,8 +135,6 @@ TRANSITIONS: dict[str, Rule] = {
     "resume": rule(pgettext_lazy("action", "恢复办理"), [S.IN_PROGRESS], ["chief", "lead"]),
     "record_part": rule(pgettext_lazy("action", "协办反馈"), [S.IN_PROGRESS], ["co"]),
     "waive_part": rule(pgettext_lazy("action", "免除协办"), [S.IN_PROGRESS], ["chief"]),
-    "schedule_mediation": rule(pgettext_lazy("action", "安排联合调处"), HANDLING, ["chief", "lead", "mediator"]),
-    "record_mediation": rule(pgettext_lazy("action", "记录调处结果"), HANDLING, ["chief", "lead", "mediator"]),
     "resolve": rule(pgettext_lazy("action", "办结"), [S.IN_PROGRESS], ["lead"], S.RESOLVED),
     "feedback": rule(
         pgettext_lazy("action", "反馈评价"), [S.RESOLVED], ["reporter", "chief"], may_choose=[S.CLOSED, S.IN_PROGRESS]
@@ -144,6 +143,8 @@ TRANSITIONS: dict[str, Rule] = {
     "close_default": rule(pgettext_lazy("action", "逾期默认满意结案"), [S.RESOLVED], ["system"], S.CLOSED),
     "supervise": rule(pgettext_lazy("action", "挂牌督办"), OPEN_STATUSES, ["chief", "leader"]),
     "respond_supervision": rule(pgettext_lazy("action", "督办回复"), OPEN_STATUSES, ["lead", "co"]),
+    "schedule_mediation": rule(pgettext_lazy("action", "安排联合调处"), HANDLING, ["chief", "lead", "mediator"]),
+    "record_mediation": rule(pgettext_lazy("action", "记录调处结果"), HANDLING, ["chief", "lead", "mediator"]),
     # a summoned liaison officer confirms the summons, then comes: they or the chief record it
     "acknowledge_summons": rule(pgettext_lazy("action", "确认召集"), HANDLING, ["liaison"]),
     "record_arrival": rule(pgettext_lazy("action", "记录到岗"), HANDLING, ["liaison", "chief"]),
