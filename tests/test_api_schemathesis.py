@@ -202,7 +202,7 @@ def test_schemathesis_finds_no_server_error(tmp_path):
             "--no-color",
         ]
         run = subprocess.run(  # noqa: S603 - the schemathesis CLI
-            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=480, check=False
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1200, check=False
         )
     finally:
         server.terminate()
