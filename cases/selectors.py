@@ -12,10 +12,22 @@ from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections
 from django.db.models import Case as Switch
-from django.db.models import DateTimeField, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models import (
+    DateTimeField,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases import dispatch
 from cases.access import access_case, case_roles, scope_of, sees_personal_data, visible_cases
@@ -24,6 +36,7 @@ from cases.models import (
     Assignment,
     AssignmentStatus,
     Case,
+    CaseEvent,
     CaseStatus,
     Category,
     Extension,
@@ -34,7 +47,7 @@ from cases.models import (
 )
 from cases.services.lifecycle import TRANSITIONS, case_facts, may_try
 from workstation.calendar import get_calendar
-from workstation.models import Department, Membership, Role, StationDepartment
+from workstation.models import Department, Grid, Membership, Role, StationDepartment
 
 CASE_ROW = ("station", "grid", "category", "lead_department")
 
@@ -86,12 +99,9 @@ def _sla_facts(category: Category | None, urgency: str, rules) -> dispatch.SlaFa
     )
 
 
-def dispatch_facts_for(case: Case, *, now: datetime, chief_lead_id: int | None = None) -> dispatch.DispatchFacts:
-    """Everything the 4+X rule reads about a case, as plain values."""
-    categories = list(
-        Category.objects.filter(is_active=True).select_related("parent").prefetch_related("co_departments")
-    )
-    category_facts = tuple(
+def category_facts(categories) -> tuple[dispatch.CategoryFacts, ...]:
+    """The taxonomy as the rule reads it; ``categories`` with their co-departments prefetched."""
+    return tuple(
         dispatch.CategoryFacts(
             id=c.pk,
             name=c.name,
@@ -102,9 +112,20 @@ def dispatch_facts_for(case: Case, *, now: datetime, chief_lead_id: int | None =
         )
         for c in categories
     )
-    keywords = tuple(
+
+
+def keyword_facts() -> tuple[dispatch.KeywordFacts, ...]:
+    """The active keyword rules of active categories, in a stable order."""
+    return tuple(
         dispatch.KeywordFacts(keyword=k.keyword, category_id=k.category_id, weight=k.weight)
         for k in KeywordRule.objects.filter(is_active=True, category__is_active=True).order_by("pk")
+    )
+
+
+def dispatch_facts_for(case: Case, *, now: datetime, chief_lead_id: int | None = None) -> dispatch.DispatchFacts:
+    """Everything the 4+X rule reads about a case, as plain values."""
+    categories = list(
+        Category.objects.filter(is_active=True).select_related("parent").prefetch_related("co_departments")
     )
     roster = tuple(
         dispatch.PresenceFacts(
@@ -129,8 +150,8 @@ def dispatch_facts_for(case: Case, *, now: datetime, chief_lead_id: int | None =
         urgency=case.urgency,
         grid_id=case.grid_id,
         parties=parties,
-        categories=category_facts,
-        keywords=keywords,
+        categories=category_facts(categories),
+        keywords=keyword_facts(),
         roster=roster,
         departments=departments,
         sla_for=sla,
@@ -377,6 +398,67 @@ def work_list(user) -> QuerySet[Case]:
     return with_step_due(visible_cases(user)).select_related("category").order_by("-reported_at", "-id")
 
 
+# How many of a case's latest events a row of 我的上报 shows.
+TIMELINE_LENGTH = 3
+# Events written outside the transition table, by their action.
+OTHER_EVENTS = {"report": pgettext_lazy("action", "上报")}
+
+
 def reports_of(user) -> QuerySet[Case]:
-    """The cases the user filed, newest first."""
-    return work_list(user).filter(reporter=user)
+    """The cases the user filed, newest first, each with its latest events (``recent_events``,
+    newest first): one more query for the whole page."""
+    latest = CaseEvent.objects.select_related("actor").order_by("case", "-id")[:TIMELINE_LENGTH]
+    return (
+        work_list(user)
+        .filter(reporter=user)
+        .prefetch_related(Prefetch("events", queryset=latest, to_attr="recent_events"))
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    who: str
+    what: str
+    when: datetime
+    reason: str
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """A case's latest events from :func:`reports_of`, in words: who did what, when, and why."""
+    return [
+        TimelineEntry(
+            who=str(event.actor) if event.actor else _("系统"),
+            what=str(TRANSITIONS[event.action].label if event.action in TRANSITIONS else OTHER_EVENTS[event.action]),
+            when=event.created_at,
+            reason=event.reason,
+        )
+        for event in case.recent_events
+    ]
+
+
+# --- The report form ------------------------------------------------------------------------
+
+
+def report_grids(user) -> QuerySet[Grid]:
+    """Where the user may file a report: the grids they walk, and every grid of a station they
+    chief (a walk-in typed by the chief)."""
+    scope = scope_of(user)
+    where = Q(pk__in=scope.grids) | Q(station_id__in=scope.chief_stations)
+    return Grid.objects.filter(where, is_active=True).select_related("station").order_by("code")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    category: Category
+    matched: tuple[str, ...]  # why: the category's keywords found in the text
+    low_confidence: bool
+
+
+def category_suggestion(title: str, description: str) -> Suggestion | None:
+    """The category the keyword rules suggest for a report being typed, as dispatch will (rule 1)."""
+    categories = {c.pk: c for c in Category.objects.filter(is_active=True).prefetch_related("co_departments")}
+    text = "\n".join([title, description])
+    suggested = dispatch.suggest_category(text, keyword_facts(), category_facts(categories.values()))
+    if suggested is None:
+        return None
+    return Suggestion(categories[suggested.category_id], suggested.matched, suggested.low_confidence)

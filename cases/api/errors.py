@@ -49,6 +49,7 @@ RACE_CONSTRAINTS = frozenset(
         "summons_one_open_per_department",
         "supervision_rung_once",
         "case_external_id_unique_per_source",
+        "case_idempotency_key_unique_per_reporter",
         "case_number_sequence_unique",
     }
 )

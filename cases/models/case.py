@@ -93,6 +93,9 @@ class Case(models.Model):
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.GRID)
     # NULL, not "", for cases born here: the uniqueness per source applies to outside ids only.
     external_id = models.CharField(_("外部编号"), max_length=64, null=True, blank=True)  # noqa: DJ001
+    # The report form's key, made when the form is shown: a double tap or a resend from the
+    # phone's queue files one case per (reporter, key).
+    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, editable=False)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("类别")
     )
@@ -163,6 +166,11 @@ class Case(models.Model):
                 fields=["source", "external_id"],
                 condition=Q(external_id__isnull=False),
                 name="case_external_id_unique_per_source",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="case_idempotency_key_unique_per_reporter",
             ),
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
             models.CheckConstraint(condition=Q(urgency__in=Urgency.values), name="case_urgency_valid"),

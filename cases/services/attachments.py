@@ -8,6 +8,13 @@ from django.core.files.uploadedfile import UploadedFile
 
 from cases.models import Attachment, Case
 
+# A report's photos, as the phone takes them: the form checks these before upload (in the browser)
+# and on arrival (the server). A phone photo is 2–6 MB; ten make a report too big to send on a
+# weak signal, and a photo beyond 10 MB is not a phone photo.
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 9
+
 
 def attach_files(case: Case, files: Iterable[UploadedFile], *, purpose: str, actor) -> list[int]:
     """Store each upload against the case; return the new attachments' ids."""

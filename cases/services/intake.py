@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,6 +96,7 @@ def case_report(
     urgency: str = Urgency.NORMAL,
     source: str = Source.GRID,
     external_id: str | None = None,
+    idempotency_key: UUID | None = None,
     address: str = "",
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
@@ -133,6 +135,7 @@ def case_report(
             grid=grid,
             source=source,
             external_id=external_id,
+            idempotency_key=idempotency_key,
             category=category,
             urgency=urgency,
             title=title,
@@ -169,3 +172,34 @@ def case_report(
         )
         notify(chiefs_of(station.pk), kind="reported", case=case)
     return case
+
+
+def filed_once(unique: dict, report: Callable[[], Case]) -> tuple[Case, bool]:
+    """File a case unless the one with the ``unique`` key is already here; return (case, created).
+
+    1. A case with this key exists: return it. A repeat (a push, a double tap, a resend) is normal.
+    2. Otherwise ``report()`` inside a savepoint.
+    3. Two requests racing past step 1 meet at the key's unique constraint: the loser's
+       savepoint rolls back (its number, parties and notices with it) and it returns the
+       winner's case.
+    """
+    existing = Case.objects.filter(**unique).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return report(), True
+    except IntegrityError:
+        existing = Case.objects.filter(**unique).first()
+        if existing is None:  # some other constraint failed: a real error
+            raise
+        return existing, False
+
+
+def case_report_keyed(*, actor, idempotency_key: UUID, **fields) -> tuple[Case, bool]:
+    """A person's report sent with the form's key: the same key from the same reporter files one
+    case however often it arrives (``case_idempotency_key_unique_per_reporter``)."""
+    return filed_once(
+        {"reporter": actor, "idempotency_key": idempotency_key},
+        lambda: case_report(actor=actor, idempotency_key=idempotency_key, **fields),
+    )

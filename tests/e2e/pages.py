@@ -57,3 +57,41 @@ def sign_in(page: Page, username: str) -> TopBar:
     """Log in through the form as a persona (tests/personas.py); the top bar of the landing page."""
     LoginPage(page).sign_in(username)
     return TopBar(page)
+
+
+class ReportPage:
+    """上报 on the phone: what the worker types, picks and taps."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.suggestion = page.locator("#suggestion")
+        self.previews = page.locator("#photo-previews img")
+        self.pending = page.locator("#pending li")
+        self.status = page.locator("#report-status")
+
+    def open(self) -> None:
+        self.page.goto("/report/")
+        expect(self.page.get_by_role("heading", name="上报")).to_be_visible()
+
+    def type_report(self, title: str, description: str, address: str = "") -> None:
+        self.page.get_by_label("标题").press_sequentially(title)  # keystrokes: the suggestion listens to keyup
+        self.page.get_by_label("情况描述").fill(description)
+        self.page.get_by_label("地址").fill(address)
+
+    def add_party(self, name: str, phone: str, role: str) -> None:
+        party = self.page.locator("#party-forms fieldset.party").last
+        if party.get_by_label("姓名").input_value():
+            self.page.get_by_role("button", name="添加当事人").click()
+            party = self.page.locator("#party-forms fieldset.party").last
+        party.get_by_label("姓名").fill(name)
+        party.get_by_label("电话").fill(phone)
+        party.get_by_label("在事件中的身份").select_option(label=role)
+
+    def attach_photo(self, name: str, content: bytes) -> None:
+        self.page.get_by_label("照片").set_input_files([{"name": name, "mimeType": "image/png", "buffer": content}])
+
+    def submit(self) -> None:
+        self.page.get_by_role("button", name="提交上报").click()
+
+    def kept_photo_count(self) -> int:
+        return self.page.evaluate("document.querySelector('[name=photos]').files.length")
