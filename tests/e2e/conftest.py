@@ -59,14 +59,25 @@ def browser():
 
 
 class ConsoleErrors:
-    """Every console error, uncaught exception and CSP violation of a page; the test fails on any."""
+    """Every console error, uncaught exception and CSP violation of a page; the test fails on any
+    but those the journey expects and names: Chromium logs every 4xx answer to a fetch as an
+    error, also the 400/409 an htmx form post is refused with and shows in place."""
 
     def __init__(self) -> None:
         self.errors: list[str] = []
+        self.expected: list[re.Pattern] = []
 
     def watch(self, page) -> None:
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("console", lambda message: message.type == "error" and self._record(message.text))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def expect(self, pattern: str) -> None:
+        """Allow console errors matching ``pattern`` from now on (``page.expect_console_error``)."""
+        self.expected.append(re.compile(pattern))
+
+    def _record(self, text: str) -> None:
+        if not any(pattern.search(text) for pattern in self.expected):
+            self.errors.append(text)
 
 
 def _open(browser, live_server, request, **options):
@@ -76,6 +87,7 @@ def _open(browser, live_server, request, **options):
     console = ConsoleErrors()
     console.watch(page)
     page.shoot = Screenshots(page, request.node.name)
+    page.expect_console_error = console.expect
     return context, page, console
 
 
