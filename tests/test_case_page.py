@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases.api.views import available_actions
@@ -179,6 +180,21 @@ def test_the_leads_answer_to_a_supervision_and_a_mediation_round_are_recorded_fr
     assert lead.post(f"/cases/{case.pk}/record_mediation/", data).status_code == 302
     page = page_of(world.zhang, case)
     assert "已约谈双方" in page and "双方同意移机" in page and "三日内移机" in page
+
+
+def test_the_lead_resolves_with_a_photo_shown_as_a_thumbnail_behind_the_gate(world):
+    case = walk_to(world, "in_progress")
+    for co in (world.zhifa, world.gongan):
+        handling.assignment_sign(case.pk, actor=co)
+        handling.part_record(case.pk, actor=co, text="已配合")
+    photo = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff fake jpeg", content_type="image/jpeg")
+    response = client_of(world.tiaojie).post(f"/cases/{case.pk}/resolve/", {"text": "外机已移位", "files": [photo]})
+    assert response.status_code == 302
+    attachment = Case.objects.get(pk=case.pk).attachments.get()
+    url = f"/api/cases/{case.pk}/attachments/{attachment.pk}/download/"
+    assert f'<img src="{url}" alt="现场照片.jpg" class="thumb"' in page_of(world.wang, case)
+    assert client_of(world.wang).get(url).status_code == 200
+    assert client_of(world.shijian).get(url).status_code == 404
 
 
 # --- Refusals keep what was typed -------------------------------------------------------------
