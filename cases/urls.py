@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("report/", views.report, name="report"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("cases/<int:case_id>/<slug:action>/", views.case_action, name="act"),
     path("healthz", views.healthz, name="healthz"),
 ]

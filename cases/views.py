@@ -4,16 +4,25 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
-from cases.access import access_case
+from cases import action_forms
+from cases.access import access_case, sees_personal_data
+from cases.api.actions import ACTIONS
 from cases.api.filters import CaseFilter
+from cases.api.serializers import PartySerializer
 from cases.forms import PartyFormSet, ReportForm
-from cases.models import Case
+from cases.masking import mask_phone
+from cases.models import CaseEvent, MediationParticipant, MediationSession, Supervision
 from cases.selectors import (
+    case_detail_queryset,
     category_suggestion,
     lands_on_reports,
     report_grids,
@@ -24,7 +33,8 @@ from cases.selectors import (
     work_list,
 )
 from cases.services.intake import case_report_keyed
-from cases.services.lifecycle import LifecycleError
+from cases.services.lifecycle import TRANSITIONS, LifecycleError
+from cases.wording import reason_text
 from governance import clock
 
 CASES_PER_PAGE = 20
@@ -128,11 +138,82 @@ def report(request: HttpRequest) -> HttpResponse:
     return redirect("cases:case", case.pk)
 
 
+# The case page reads the API's detail rows and, besides, the timeline, mediation rounds and
+# supervisions: one query each, however many rows (the page's query count is pinned in a test).
+CASE_PAGE_ROWS = (
+    Prefetch("events", CaseEvent.objects.select_related("actor").order_by("pk")),
+    Prefetch(
+        "mediations",
+        MediationSession.objects.prefetch_related(
+            Prefetch("participants", MediationParticipant.objects.order_by("pk"))
+        ).order_by("round_no"),
+    ),
+    Prefetch(
+        "supervisions",
+        Supervision.objects.select_related("assignment__department", "responded_by").order_by("created_at", "pk"),
+    ),
+)
+
+# Lines of the timeline the transition table does not name.
+EVENT_LABELS = {"report": _("上报")}
+
+
+def _timeline(case) -> list[tuple]:
+    return [
+        (event, TRANSITIONS[event.action].label if event.action in TRANSITIONS else EVENT_LABELS.get(event.action))
+        for event in case.events.all()
+    ]
+
+
+def _case_page(request: HttpRequest, case_id: int, refused: action_forms.ActionForm | None = None, status=200):
+    """The case page through the one gate; ``refused`` takes its action's place, open, as sent."""
+    queryset = with_step_due(case_detail_queryset().prefetch_related(*CASE_PAGE_ROWS))
+    case = access_case(request.user, case_id, queryset=queryset)
+    pii = {"full_pii": sees_personal_data(request.user, case)}
+    forms = action_forms.forms_for(request.user, case)
+    if refused is not None:
+        # first, open, as sent: also when the action is no longer available (a stale page)
+        forms = [refused, *(form for form in forms if form.key != refused.key)]
+    context = {
+        "case": case,
+        "deadline": step_deadline(case, now=clock.now()),
+        "reasons": [reason_text(r) for r in (case.dispatch_plan or {}).get("reasons", [])],
+        # each party with its phone and ID number as the API shows them to this user
+        "parties": zip(
+            case.parties.all(), PartySerializer(case.parties.all(), many=True, context=pii).data, strict=True
+        ),
+        "reporter_phone": case.reporter_phone if pii["full_pii"] else mask_phone(case.reporter_phone),
+        "timeline": _timeline(case),
+        "forms": forms,
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The case page, through the one access gate (issue 10, item 6)."""
-    case = access_case(request.user, case_id, queryset=with_step_due(Case.objects.all()))
-    return render(request, "cases/case_detail.html", {"case": case, "deadline": step_deadline(case, now=clock.now())})
+    """The case page (issue 10, item 6): what the case is, where it stands, who did what, and a
+    small form for each action the user may take now."""
+    return _case_page(request, case_id)
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    """One action from the case page: the API's input serializer and service (``ACTIONS``).
+    Done: back to the case page. Refused: the form again with the input and the reason; htmx
+    swaps just the form."""
+    case = access_case(request.user, case_id)
+    if action not in ACTIONS:
+        raise Http404
+    refused = action_forms.act(request.user, case, action, request.POST, request.FILES)
+    if refused is None:
+        url = reverse("cases:case", args=[case.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    if request.htmx:
+        return render(
+            request, "cases/case_detail.html#action-form", {"case": case, "form": refused}, status=refused.status
+        )
+    return _case_page(request, case.pk, refused, status=refused.status)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -53,6 +53,38 @@ class MyReports:
         self.rows = page.locator("#case-list li.case-row")
 
 
+class CasePage:
+    """The case page: its action buttons and small forms, the parties, a refusal."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.actions = page.get_by_role("region", name="可执行的操作")
+        self.parties = page.get_by_role("region", name="当事人")
+        self.status = page.get_by_role("main").locator(".meta .status")
+
+    def open(self, case_id: int, anchor: str = "") -> None:
+        self.page.goto(f"/cases/{case_id}/{anchor}")
+
+    def button(self, label: str):
+        return self.actions.get_by_role("button", name=label, exact=True)
+
+    def summary(self, label: str):
+        """An action's disclosure (a ``<details>``' summary: it has no role)."""
+        return self.actions.locator("summary").get_by_text(label, exact=True)
+
+    def form(self, label: str):
+        """The small form of one action, to find its fields by label."""
+        summary = self.page.locator("summary").get_by_text(label, exact=True)  # relative to the details
+        return self.actions.locator("details").filter(has=summary)
+
+    def open_form(self, label: str):
+        self.summary(label).click()
+        return self.form(label)
+
+    def refusal(self):
+        return self.actions.get_by_role("alert").first
+
+
 def sign_in(page: Page, username: str) -> TopBar:
     """Log in through the form as a persona (tests/personas.py); the top bar of the landing page."""
     LoginPage(page).sign_in(username)

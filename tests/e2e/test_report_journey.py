@@ -59,7 +59,7 @@ def test_a_refused_submit_keeps_everything_typed_and_the_photo(phone, live_serve
     form = ReportPage(phone)
     form.open()
     form.type_report(TITLE, DESCRIPTION, address="紫金凰小区5幢")
-    phone.expect_console_error("status of 400 (Bad Request)")  # the refusal below
+    phone.expect_console_error(r"status of 400 \(Bad Request\)")  # the refusal below
     form.add_party("刘某", "12345", "申请人/反映人")  # not a phone number
     form.add_party("陈某", "0571-88886666", "被申请人/被反映人")
     form.attach_photo("空调外机.png", PNG)
