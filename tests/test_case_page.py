@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from cases.api.views import available_actions
 from cases.models import Case
+from cases.selectors import available_actions
 from cases.services import dispatching, handling, mediation, supervision
 from tests.personas import report_ac_dispute, walk_to
 
