@@ -33,6 +33,7 @@ from cases.selectors import (
     with_step_due,
     work_list,
 )
+from cases.selectors_intake import dispatch_panel, override_lines
 from cases.services.intake import case_report_keyed
 from cases.services.lifecycle import TRANSITIONS, LifecycleError
 from cases.wording import reason_text
@@ -178,6 +179,11 @@ def _case_page(
     if refused is not None:
         # first, open, as sent: also when the action is no longer available (a stale page)
         forms = [refused, *(form for form in forms if form.key != refused.key)]
+    # An accepted case: the 4+X plan with its own dispatch forms (cases/pages/intake.py's partial).
+    dispatching = dispatch_panel(request.user, case, available=[form.key for form in forms], now=clock.now())
+    dispatch_form = next((form for form in forms if form.key == "dispatch"), None)
+    if dispatching is not None:
+        forms = [form for form in forms if form.key != "dispatch"]
     context = {
         "case": case,
         "deadline": step_deadline(case, now=clock.now()),
@@ -190,6 +196,10 @@ def _case_page(
         "timeline": _timeline(case),
         "forms": forms,
         "next": back,
+        "dispatching": dispatching,
+        "dispatch_form": dispatch_form,  # refused: its message, and what was sent
+        "sent": request.POST,
+        "override": override_lines(case.dispatch_override),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

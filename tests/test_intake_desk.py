@@ -108,3 +108,64 @@ def test_desk_query_count_does_not_grow_with_rows(world, rows, django_assert_num
     with django_assert_num_queries(QUERIES_OF_THE_DESK):
         response = chief.get(f"{DESK}?page=1")
     assert response.content.decode().count("case-row intake-row") == min(rows, 20)
+
+
+# --- Dispatch by the plan on the case page (item 2) -------------------------------------------
+
+
+def accepted(world, **extra) -> Case:
+    case = report_ac_dispute(world, **extra)
+    client_of(world.zhang).post(f"/cases/{case.pk}/accept/", {"expected_status": "reported"})
+    return case
+
+
+def test_accepted_case_shows_the_plan_and_dispatches_by_it_in_one_click(world):
+    case = accepted(world)
+    chief = client_of(world.zhang)
+    page = chief.get(f"/cases/{case.pk}/").content.decode()
+    assert "4+X 分拨方案" in page and "联合管" in page and "人民调解委员会" in page
+    assert "综合行政执法局" in page and "按方案分拨" in page
+    assert 'id="act-dispatch"' not in page  # the plan's forms take the generic one's place
+    assert 'id="act-dispatch"' not in client_of(world.tiaojie).get(f"/cases/{case.pk}/").content.decode()
+    done = chief.post(f"/cases/{case.pk}/dispatch/", {"expected_status": "accepted"})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DISPATCHED and case.lead_department_id == world.dept.mediation.pk
+    assert case.dispatch_override is None
+
+
+def test_override_needs_a_reason_and_is_shown_beside_the_plan_for_good(world):
+    case = accepted(world)
+    chief = client_of(world.zhang)
+    override = {
+        "expected_status": "accepted",
+        "lead_id": world.dept.police.pk,
+        "co_ids": [world.dept.mediation.pk],
+        "reason": "",
+    }
+    refused = chief.post(f"/cases/{case.pk}/dispatch/", override)
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "调整分拨方案须说明理由" in body
+    assert f'<option value="{world.dept.police.pk}" selected>' in body  # the chosen lead kept
+    done = chief.post(f"/cases/{case.pk}/dispatch/", {**override, "reason": "涉及治安，由公安牵头"})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.lead_department_id == world.dept.police.pk
+    chief.post(f"/cases/{case.pk}/sign/", {"expected_status": "dispatched"})
+    page = client_of(world.gongan).get(f"/cases/{case.pk}/").content.decode()
+    assert "站长调整了方案" in page and "涉及治安，由公安牵头" in page
+    assert re.search(r"<th scope=\"row\">主办部门</th><td>人民调解委员会</td><td>公安分局</td>", page)
+
+
+def test_a_case_without_a_category_is_not_dispatched_until_one_is_chosen(world):
+    case = accepted(world, title="小区路灯不亮", description="夜间出行不便")
+    chief = client_of(world.zhang)
+    page = chief.get(f"/cases/{case.pk}/").content.decode()
+    assert "须先选择类别才能分拨" in page and "按方案分拨</button>" not in page
+    refused = chief.post(f"/cases/{case.pk}/dispatch/", {"expected_status": "accepted"})
+    assert refused.status_code == 400 and "请选择类别" in refused.content.decode()
+    done = chief.post(f"/cases/{case.pk}/dispatch/", {"expected_status": "accepted", "category_id": world.building.pk})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DISPATCHED and case.category_id == world.building.pk
