@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -32,6 +33,7 @@ from cases.selectors import (
     with_step_due,
     work_list,
 )
+from cases.selectors_intake import dispatch_panel, override_lines
 from cases.services.intake import case_report_keyed
 from cases.services.lifecycle import TRANSITIONS, LifecycleError
 from cases.wording import reason_text
@@ -165,8 +167,11 @@ def _timeline(case) -> list[tuple]:
     ]
 
 
-def _case_page(request: HttpRequest, case_id: int, refused: action_forms.ActionForm | None = None, status=200):
-    """The case page through the one gate; ``refused`` takes its action's place, open, as sent."""
+def _case_page(
+    request: HttpRequest, case_id: int, refused: action_forms.ActionForm | None = None, status=200, back: str = ""
+):
+    """The case page through the one gate; ``refused`` takes its action's place, open, as sent
+    (with ``back``, the page it came from, to return to when done)."""
     queryset = with_step_due(case_detail_queryset().prefetch_related(*CASE_PAGE_ROWS))
     case = access_case(request.user, case_id, queryset=queryset)
     pii = {"full_pii": sees_personal_data(request.user, case)}
@@ -174,6 +179,11 @@ def _case_page(request: HttpRequest, case_id: int, refused: action_forms.ActionF
     if refused is not None:
         # first, open, as sent: also when the action is no longer available (a stale page)
         forms = [refused, *(form for form in forms if form.key != refused.key)]
+    # An accepted case: the 4+X plan with its own dispatch forms (cases/pages/intake.py's partial).
+    dispatching = dispatch_panel(request.user, case, available=[form.key for form in forms], now=clock.now())
+    dispatch_form = next((form for form in forms if form.key == "dispatch"), None)
+    if dispatching is not None:
+        forms = [form for form in forms if form.key != "dispatch"]
     context = {
         "case": case,
         "deadline": step_deadline(case, now=clock.now()),
@@ -185,6 +195,11 @@ def _case_page(request: HttpRequest, case_id: int, refused: action_forms.ActionF
         "reporter_phone": case.reporter_phone if pii["full_pii"] else mask_phone(case.reporter_phone),
         "timeline": _timeline(case),
         "forms": forms,
+        "next": back,
+        "dispatching": dispatching,
+        "dispatch_form": dispatch_form,  # refused: its message, and what was sent
+        "sent": request.POST,
+        "override": override_lines(case.dispatch_override),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -200,20 +215,22 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     """One action from the case page: the API's input serializer and service (``ACTIONS``).
-    Done: back to the case page. Refused: the form again with the input and the reason; htmx
-    swaps just the form."""
+    Done: back to ``next`` (a page of this site that sent the form: the intake desk), else the
+    case page. Refused: the form again with the input and the reason; htmx swaps just the form."""
     case = access_case(request.user, case_id)
     if action not in ACTIONS:
         raise Http404
     refused = action_forms.act(request.user, case, action, request.POST, request.FILES)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""  # a page of this site that sent the form (the intake desk), else the case page
     if refused is None:
-        url = reverse("cases:case", args=[case.pk])
+        url = back or reverse("cases:case", args=[case.pk])
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     if request.htmx:
-        return render(
-            request, "cases/case_detail.html#action-form", {"case": case, "form": refused}, status=refused.status
-        )
-    return _case_page(request, case.pk, refused, status=refused.status)
+        context = {"case": case, "form": refused, "next": back}
+        return render(request, "cases/case_detail.html#action-form", context, status=refused.status)
+    return _case_page(request, case.pk, refused, status=refused.status, back=back)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

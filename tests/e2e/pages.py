@@ -127,3 +127,34 @@ class ReportPage:
 
     def kept_photo_count(self) -> int:
         return self.page.evaluate("document.querySelector('[name=photos]').files.length")
+
+
+class IntakeDesk:
+    """受理台: the chief's queue of new reports, the chosen one beside its possible duplicates."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.rows = page.locator("#intake-list li.intake-row")
+        self.chosen = page.get_by_role("region", name="所选报告")
+
+    def open(self) -> None:
+        self.page.get_by_role("link", name="受理台").click()
+
+    def duplicate(self, number: str):
+        return self.chosen.locator("article.duplicate").filter(has_text=number)
+
+    def merge_into(self, number: str, reason: str) -> None:
+        card = self.duplicate(number)
+        card.get_by_label("并案理由").fill(reason)
+        card.get_by_role("button", name=f"并入 {number}").click()
+
+
+class DispatchPlan:
+    """The 4+X plan on an accepted case's page, dispatched as it is or overridden."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.region = page.get_by_role("region", name="按方案分拨")
+
+    def dispatch_by_plan(self) -> None:
+        self.region.get_by_role("button", name="按方案分拨").click()
