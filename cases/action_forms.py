@@ -57,13 +57,16 @@ LABELS_BY_ACTION = {
 DECISIONS = {"decide_return": ReturnRequest, "decide_extension": Extension, "decide_hold": Hold}
 
 
+def request_choice(request: ReturnRequest | Extension | Hold) -> tuple[int, str]:
+    """A pending request as a choice of its decision's form: who asks, and why."""
+    return request.pk, f"{request.assignment.department} · {request.reason}"
+
+
 def _items(key: str, name: str, case: Case) -> list[tuple[int, str]] | None:
     """The rows of ``case`` an id field may name, as choices; None for a field that names none."""
     if name == "request_id":
         pending = DECISIONS[key].objects.filter(case=case, status=DecisionStatus.PENDING)
-        return [
-            (r.pk, f"{r.assignment.department} · {r.reason}") for r in pending.select_related("assignment__department")
-        ]
+        return [request_choice(r) for r in pending.select_related("assignment__department")]
     if name == "summons_id":
         open_ = [Summons.Status.SENT, Summons.Status.ACKNOWLEDGED]
         return [(s.pk, str(s.presence.department)) for s in case.summonses.all() if s.status in open_]
@@ -100,6 +103,9 @@ class ActionForm:
     multipart: bool = False
     status: int = 200
     message: str = ""
+    # Set where a page shows the same action more than once (one per case or per request), so
+    # that each form's element ids stay unique.
+    suffix: str = ""
 
     @property
     def label(self) -> str:
@@ -113,6 +119,11 @@ class ActionForm:
     def anchor(self) -> str:
         """The form's fragment id: ``#feedback`` is linked from 我的上报."""
         return self.key.replace("_", "-")
+
+    @property
+    def dom_id(self) -> str:
+        """The stem of the form's element ids."""
+        return f"{self.key}-{self.suffix}" if self.suffix else self.key
 
     @property
     def is_open(self) -> bool:
@@ -137,8 +148,8 @@ def _widget(serializer_field: serializers.Field, choices) -> str:
     return "number"
 
 
-def _choices(key: str, name: str, serializer_field, case: Case):
-    items = _items(key, name, case)
+def _choices(key: str, name: str, serializer_field, case: Case, given: dict):
+    items = given[name] if name in given else _items(key, name, case)
     if items is not None:
         return items
     if isinstance(serializer_field, serializers.ChoiceField):
@@ -148,8 +159,11 @@ def _choices(key: str, name: str, serializer_field, case: Case):
     return None
 
 
-def action_form(key: str, case: Case, data=None, errors: dict | None = None) -> ActionForm:
-    """The form of one action on ``case``; with ``data`` and ``errors``, as it was sent back."""
+def action_form(
+    key: str, case: Case, data=None, errors: dict | None = None, *, choices: dict | None = None, suffix: str = ""
+) -> ActionForm:
+    """The form of one action on ``case``; with ``data`` and ``errors``, as it was sent back.
+    ``choices`` gives a field's choices the caller already read (else they are read here)."""
     spec = ACTIONS[key]
     serializer = (spec.multipart or spec.input)()
     errors = errors or {}
@@ -157,8 +171,8 @@ def action_form(key: str, case: Case, data=None, errors: dict | None = None) -> 
     for name, serializer_field in serializer.fields.items():
         if name in NOT_ON_THE_PAGE or name == "expected_status":
             continue
-        choices = _choices(key, name, serializer_field, case)
-        widget = _widget(serializer_field, choices)
+        field_choices = _choices(key, name, serializer_field, case, choices or {})
+        widget = _widget(serializer_field, field_choices)
         value = "" if data is None or widget == "files" else data.get(name, "")
         fields.append(
             FormField(
@@ -166,7 +180,7 @@ def action_form(key: str, case: Case, data=None, errors: dict | None = None) -> 
                 label=str(LABELS_BY_ACTION.get((key, name), LABELS[name])),
                 widget=widget,
                 required=serializer_field.required,
-                choices=choices or [],
+                choices=field_choices or [],
                 value=value,
                 errors=errors.get(name, []),
             )
@@ -174,12 +188,20 @@ def action_form(key: str, case: Case, data=None, errors: dict | None = None) -> 
     expected = case.status if "expected_status" in serializer.fields else None
     if data is not None and data.get("expected_status"):
         expected = data["expected_status"]  # the state the person saw, kept through a refusal
-    return ActionForm(key=key, fields=fields, expected_status=expected, multipart=spec.multipart is not None)
+    return ActionForm(
+        key=key, fields=fields, expected_status=expected, multipart=spec.multipart is not None, suffix=suffix
+    )
 
 
 def forms_for(user, case: Case) -> list[ActionForm]:
     """A form for exactly the actions the user may take now."""
     return [action_form(key, case) for key in available_actions(user, case)]
+
+
+def decision_form(key: str, case: Case, request: ReturnRequest | Extension | Hold) -> ActionForm:
+    """The chief's form deciding one pending request of ``case``, built from the request read
+    by the caller: a list of decisions shows one per request at no query of its own."""
+    return action_form(key, case, choices={"request_id": [request_choice(request)]}, suffix=str(request.pk))
 
 
 def act(user, case: Case, key: str, data, files) -> ActionForm | None:

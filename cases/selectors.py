@@ -404,15 +404,16 @@ TIMELINE_LENGTH = 3
 OTHER_EVENTS = {"report": pgettext_lazy("action", "上报")}
 
 
+def recent_events() -> Prefetch:
+    """A case's latest events as ``recent_events``, newest first: one query for a whole list."""
+    latest = CaseEvent.objects.select_related("actor").order_by("case", "-id")[:TIMELINE_LENGTH]
+    return Prefetch("events", queryset=latest, to_attr="recent_events")
+
+
 def reports_of(user) -> QuerySet[Case]:
     """The cases the user filed, newest first, each with its latest events (``recent_events``,
     newest first): one more query for the whole page."""
-    latest = CaseEvent.objects.select_related("actor").order_by("case", "-id")[:TIMELINE_LENGTH]
-    return (
-        work_list(user)
-        .filter(reporter=user)
-        .prefetch_related(Prefetch("events", queryset=latest, to_attr="recent_events"))
-    )
+    return work_list(user).filter(reporter=user).prefetch_related(recent_events())
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cases import views
-from cases.pages import intake
+from cases.pages import intake, oversight
 
 app_name = "cases"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("cases/<int:case_id>/<slug:action>/", views.case_action, name="act"),
     path("healthz", views.healthz, name="healthz"),
     path("intake/", intake.intake_desk, name="intake"),
+    path("decisions/", oversight.decisions, name="decisions"),
+    path("board/", oversight.board, name="board"),
 ]

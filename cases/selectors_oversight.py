@@ -1,0 +1,115 @@
+"""Reads of the chief's decisions list and the supervision board (督办台), issue 11 items 3 and 4.
+
+Both start from the one access gate (``visible_cases``) and narrow it to what the user oversees:
+the stations they chief, or, for a leader, the district.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Case as Switch
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, prefetch_related_objects
+from django.db.models.functions import Least
+
+from cases.access import scope_of, visible_cases
+from cases.action_forms import DECISIONS
+from cases.models import INACTIVE_ASSIGNMENT_STATUSES, OPEN_STATUSES, Assignment, Case, Category, DecisionStatus, Ladder
+from cases.selectors import CASE_ROW, recent_events, with_step_due
+from workstation.models import Department, Grid, StationDepartment
+
+# The rungs the board shows, the highest first.
+BOARD_RUNGS = (Ladder.ESCALATED, Ladder.RED, Ladder.YELLOW)
+
+
+def _overseen(user) -> QuerySet[Case]:
+    """The cases the user oversees: a leader the district's, a chief their stations'."""
+    scope = scope_of(user)
+    cases = visible_cases(user)
+    return cases if scope.district else cases.filter(station_id__in=scope.chief_stations)
+
+
+def _pending(model, **where):
+    return model.objects.filter(status=DecisionStatus.PENDING, **where)
+
+
+def decision_cases(user) -> QuerySet[Case]:
+    """The cases of the stations the user chiefs with a pending return, extension or hold
+    request, the one waiting longest first. Deciding is the chief's alone: a leader has none."""
+    stations = scope_of(user).chief_stations
+    waiting = [_pending(model, case=OuterRef("pk")) for model in DECISIONS.values()]
+    oldest = [Subquery(q.order_by("requested_at").values("requested_at")[:1]) for q in waiting]
+    any_pending = Exists(waiting[0]) | Exists(waiting[1]) | Exists(waiting[2])
+    return (
+        visible_cases(user)
+        .filter(any_pending, station_id__in=stations)
+        .select_related(*CASE_ROW)
+        .annotate(waiting_since=Least(*oldest))
+        .order_by("waiting_since", "pk")
+    )
+
+
+def with_decisions(cases: list[Case]) -> list[Case]:
+    """``cases`` with their pending requests (``pending``: ``(action, request)`` pairs, oldest
+    first) and latest events (``recent_events``): four queries however many cases."""
+    by_case = defaultdict(list)
+    for key, model in DECISIONS.items():
+        rows = _pending(model, case__in=cases).select_related("assignment__department", "requested_by")
+        for request in rows:
+            by_case[request.case_id].append((key, request))
+    prefetch_related_objects(cases, recent_events())
+    for case in cases:
+        case.pending = sorted(by_case[case.pk], key=lambda pair: (pair[1].requested_at, pair[1].pk))
+    return cases
+
+
+def board_cases(user) -> QuerySet[Case]:
+    """The open cases on a rung of the ladder that the user oversees, the highest rung first,
+    then the earliest due; each with ``step_due_at`` (one query for a page)."""
+    rung = Switch(*(When(ladder=ladder, then=Value(i)) for i, ladder in enumerate(BOARD_RUNGS)))
+    cases = _overseen(user).filter(status__in=OPEN_STATUSES, ladder__in=BOARD_RUNGS)
+    return (
+        with_step_due(cases)
+        .select_related(*CASE_ROW)
+        .annotate(rung=rung)
+        .order_by("rung", F("step_due_at").asc(nulls_last=True), "pk")
+    )
+
+
+def rung_counts(cases: QuerySet[Case]) -> list[tuple[Ladder, int]]:
+    """Each rung, the highest first, with how many of ``cases`` stand on it (one query)."""
+    counts = cases.order_by().aggregate(**{rung: Count("pk", filter=Q(ladder=rung)) for rung in BOARD_RUNGS})
+    return [(rung, counts[rung]) for rung in BOARD_RUNGS]
+
+
+def department_counts(cases: QuerySet[Case]) -> list[dict]:
+    """Per department with a live assignment on ``cases``: its name and how many of them stand on
+    each rung, most cases first (one aggregate query)."""
+    live = Assignment.objects.filter(case__in=cases.order_by().values("pk")).exclude(
+        status__in=INACTIVE_ASSIGNMENT_STATUSES
+    )
+    per_rung = {rung: Count("case", distinct=True, filter=Q(case__ladder=rung)) for rung in BOARD_RUNGS}
+    return list(
+        live.values("department_id", "department__name")
+        .annotate(total=Count("case", distinct=True), **per_rung)
+        .order_by("-total", "department__name")
+    )
+
+
+def board_choices(user) -> dict[str, QuerySet]:
+    """What the board's filters offer: the departments, grids and categories of what the user
+    oversees (read when the filters are drawn, one query each)."""
+    scope = scope_of(user)
+    departments = Department.objects.filter(is_active=True)
+    grids = Grid.objects.filter(is_active=True)
+    if not scope.district:
+        presences = StationDepartment.objects.filter(
+            department=OuterRef("pk"), station_id__in=scope.chief_stations, is_active=True
+        )
+        departments = departments.filter(Exists(presences))
+        grids = grids.filter(station_id__in=scope.chief_stations)
+    return {
+        "department": departments.order_by("code"),
+        "grid": grids.order_by("code"),
+        "category": Category.objects.filter(is_active=True),
+    }
