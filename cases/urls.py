@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views
+from cases.pages import inbox
 
 app_name = "cases"
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/<slug:action>/", views.case_action, name="act"),
     path("healthz", views.healthz, name="healthz"),
+    path("inbox/", inbox.inbox, name="inbox"),
 ]
