@@ -127,3 +127,20 @@ class ReportPage:
 
     def kept_photo_count(self) -> int:
         return self.page.evaluate("document.querySelector('[name=photos]').files.length")
+
+
+class Inbox:
+    """The department inbox (部门待办): tabs with counts, rows, and signing from a row."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.rows = page.locator("#inbox li.case-row")
+
+    def tab(self, label: str):
+        return self.page.locator("#inbox .tabs a", has_text=label)
+
+    def count(self, label: str):
+        return self.tab(label).locator(".count")
+
+    def row(self, title: str):
+        return self.rows.filter(has_text=title)
