@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cases import views
-from cases.pages import intake, oversight
+from cases.pages import inbox, intake, oversight
 
 app_name = "cases"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("intake/", intake.intake_desk, name="intake"),
     path("decisions/", oversight.decisions, name="decisions"),
     path("board/", oversight.board, name="board"),
+    path("inbox/", inbox.inbox, name="inbox"),
 ]

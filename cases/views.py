@@ -33,6 +33,7 @@ from cases.selectors import (
     with_step_due,
     work_list,
 )
+from cases.selectors_inbox import lands_on_inbox
 from cases.selectors_intake import dispatch_panel, override_lines
 from cases.services.intake import case_report_keyed
 from cases.services.lifecycle import TRANSITIONS, LifecycleError
@@ -75,13 +76,20 @@ def _report_rows(page) -> list:
 # One URL answers a page or, to htmx, a fragment of it: a browser must not show a cached fragment
 # for the page (going back to a filtered list after leaving it), hence Vary.
 FRAGMENT_HEADERS = ("HX-Request", "HX-Target")
+# The id prefix of an action form on a list row: done, the list refreshes instead of leaving.
+LIST_ROW_TARGET = "row-"
 
 
 @login_required
 @vary_on_headers(*FRAGMENT_HEADERS)
 def home(request: HttpRequest) -> HttpResponse:
-    """A grid worker lands on reporting and their own reports; everyone else on their work list.
+    """A grid worker lands on reporting and their own reports; a department's handler, mediator or
+    liaison officer on the inbox; everyone else on their work list.
     One view serves the page and, for htmx, the list part that filtering or paging changed."""
+    if lands_on_inbox(request.user):
+        from cases.pages.inbox import inbox  # the inbox page builds on this module's constants
+
+        return inbox(request)
     if lands_on_reports(request.user):
         cases, filterset, template, rows = reports_of(request.user), None, "cases/my_reports.html", _report_rows
     else:
@@ -216,7 +224,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     """One action from the case page: the API's input serializer and service (``ACTIONS``).
     Done: back to ``next`` (a page of this site that sent the form: the intake desk), else the
-    case page. Refused: the form again with the input and the reason; htmx swaps just the form."""
+    case page; for a form on a list row (htmx target ``row-…``), 204 with the ``case-acted`` event:
+    the list refreshes in place. Refused: the form again with the input and the reason; htmx swaps
+    just the form."""
     case = access_case(request.user, case_id)
     if action not in ACTIONS:
         raise Http404
@@ -225,6 +235,8 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""  # a page of this site that sent the form (the intake desk), else the case page
     if refused is None:
+        if (request.htmx.target or "").startswith(LIST_ROW_TARGET):
+            return HttpResponse(status=204, headers={"HX-Trigger": "case-acted"})
         url = back or reverse("cases:case", args=[case.pk])
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     if request.htmx:

@@ -158,3 +158,20 @@ class DispatchPlan:
 
     def dispatch_by_plan(self) -> None:
         self.region.get_by_role("button", name="按方案分拨").click()
+
+
+class Inbox:
+    """The department inbox (部门待办): tabs with counts, rows, and signing from a row."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.rows = page.locator("#inbox li.case-row")
+
+    def tab(self, label: str):
+        return self.page.locator("#inbox .tabs a", has_text=label)
+
+    def count(self, label: str):
+        return self.tab(label).locator(".count")
+
+    def row(self, title: str):
+        return self.rows.filter(has_text=title)
