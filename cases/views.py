@@ -84,14 +84,14 @@ LIST_ROW_TARGET = "row-"
 @vary_on_headers(*FRAGMENT_HEADERS)
 def home(request: HttpRequest) -> HttpResponse:
     """A grid worker lands on reporting and their own reports; a department's handler, mediator or
-    liaison officer on the inbox; everyone else on their work list.
+    liaison officer on the inbox; everyone else on their work list (no extra query for the first).
     One view serves the page and, for htmx, the list part that filtering or paging changed."""
-    if lands_on_inbox(request.user):
+    if lands_on_reports(request.user):
+        cases, filterset, template, rows = reports_of(request.user), None, "cases/my_reports.html", _report_rows
+    elif lands_on_inbox(request.user):
         from cases.pages.inbox import inbox  # the inbox page builds on this module's constants
 
         return inbox(request)
-    if lands_on_reports(request.user):
-        cases, filterset, template, rows = reports_of(request.user), None, "cases/my_reports.html", _report_rows
     else:
         filterset = WorkListFilter(request.GET, queryset=work_list(request.user), request=request)
         cases, template, rows = filterset.qs, "cases/work_list.html", _rows

@@ -12,8 +12,8 @@ from tests.test_pages import client_of
 
 pytestmark = pytest.mark.needs("postgresql")
 
-# session, user, memberships (scope), the inbox check (liaison roster, once for the home), top bar
-# posts, bell count and latest, tab counts, page count, page rows, summonses: whatever the rows.
+# session, user, memberships and their grids (scope), page count, tab counts, page rows, open
+# summonses, bell count and latest, top bar posts: 11 whatever the number of rows.
 QUERIES_OF_THE_INBOX = 11
 
 
