@@ -8,6 +8,7 @@ from cases.api import views
 from cases.api.actions import ACTIONS
 from cases.api.errors import unknown_path
 from cases.api.intake import SOURCES, intake_view
+from governance.security import documentation_page
 from notifications import api as notifications
 
 app_name = "api"
@@ -36,8 +37,8 @@ case_urls = [
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", documentation_page(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    path("redoc/", documentation_page(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
     path("me/", views.MeView.as_view(), name="me"),
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/<int:pk>/", include(case_urls)),
