@@ -17,10 +17,11 @@ from workstation.models import Grid
 
 MB = 1024 * 1024
 # Typing in the title or the description asks, after a pause, for the category the keyword rules
-# suggest (the report view answers htmx aimed at #suggestion with that part of the page).
+# suggest (the report view answers htmx aimed at #suggestion with that part of the page). "input",
+# not "keyup": a Chinese input method, a paste or a dictation changes the text without keystrokes.
 SUGGEST_AS_TYPED = {
     "hx-get": reverse_lazy("cases:report"),
-    "hx-trigger": "keyup changed delay:500ms",
+    "hx-trigger": "input changed delay:500ms",
     "hx-target": "#suggestion",
     "hx-swap": "outerHTML",
     "hx-include": "#id_title, #id_description",

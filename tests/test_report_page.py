@@ -66,7 +66,7 @@ def test_the_form_offers_the_workers_one_grid_preselected_and_a_fresh_key(world)
     assert (
         'capture="environment"' in page and 'accept="image/*"' in page and f'data-max-bytes="{MAX_PHOTO_BYTES}"' in page
     )
-    assert 'hx-trigger="keyup changed delay:500ms"' in page
+    assert 'hx-trigger="input changed delay:500ms"' in page
 
 
 def test_a_report_files_one_case_with_its_party_and_photo_and_lands_on_it(world):

@@ -106,7 +106,8 @@ class ReportPage:
         expect(self.page.get_by_role("heading", name="上报")).to_be_visible()
 
     def type_report(self, title: str, description: str, address: str = "") -> None:
-        self.page.get_by_label("标题").press_sequentially(title)  # keystrokes: the suggestion listens to keyup
+        self.page.wait_for_load_state()  # the page's scripts listen before the first keystroke
+        self.page.get_by_label("标题").press_sequentially(title)  # as typed: the suggestion listens to input
         self.page.get_by_label("情况描述").fill(description)
         self.page.get_by_label("地址").fill(address)
 
