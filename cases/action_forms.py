@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from cases.api.actions import ACTIONS
-from cases.api.errors import RACE_CONSTRAINTS, _flatten, violated_constraint
+from cases.api.errors import RACE_CONSTRAINTS, flatten_errors, violated_constraint
 from cases.models import AssignmentRole, Case, DecisionStatus, Extension, Hold, MediationSession, ReturnRequest, Summons
 from cases.selectors import available_actions
 from cases.services.lifecycle import OPEN_CO, TRANSITIONS, LifecycleError
@@ -212,7 +212,7 @@ def act(user, case: Case, key: str, data, files) -> ActionForm | None:
     body.update(files)
     serializer = (spec.multipart or spec.input)(data=body)
     if not serializer.is_valid():
-        return _refused(key, case, data, 400, _("提交的数据有误，请检查后重试"), _flatten(serializer.errors))
+        return _refused(key, case, data, 400, _("提交的数据有误，请检查后重试"), flatten_errors(serializer.errors))
     try:
         spec.service(case.pk, actor=user, **serializer.validated_data)
     except LifecycleError as exc:

@@ -82,19 +82,19 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error detail as {dotted.field: [messages]}."""
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+            out.update(flatten_errors(value, f"{prefix}.{key}" if prefix else str(key)))
     elif isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
             if detail:
                 out[prefix or "non_field_errors"] = [str(item) for item in detail]
         else:
             for index, item in enumerate(detail):
-                out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+                out.update(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
     else:
         out[prefix or "non_field_errors"] = [str(detail)]
     return out
@@ -109,7 +109,7 @@ def _for_api_exception(exc: exceptions.APIException) -> tuple[str, str, dict]:
         (MESSAGES[klass] for klass in type(exc).__mro__ if klass in MESSAGES), ("error", str(exc.detail))
     )
     if isinstance(exc, exceptions.ValidationError):
-        return code, message, _flatten(exc.detail)
+        return code, message, flatten_errors(exc.detail)
     detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else ""
     if isinstance(exc, exceptions.PermissionDenied):
         if detail.startswith("CSRF Failed"):

@@ -17,7 +17,7 @@ from cases.api.filters import CaseFilter
 from cases.api.inputs import MAX_ID
 from cases.selectors import available_actions, duplicate_candidates
 from cases.selectors_intake import intake_categories, intake_grids, intake_queue
-from cases.views import CASES_PER_PAGE, FRAGMENT_HEADERS, OneChoice, _rows
+from cases.views import CASES_PER_PAGE, FRAGMENT_HEADERS, OneChoice, deadline_rows
 
 # The actions the desk offers on the chosen report (merge: one form per possible duplicate).
 DESK_ACTIONS = ("accept", "reject")
@@ -81,7 +81,7 @@ def intake_desk(request: HttpRequest) -> HttpResponse:
     keep.pop("case", None)
     context = {
         "page": page,
-        "rows": _rows(page),
+        "rows": deadline_rows(page),
         "filter": filterset,
         "query": keep.urlencode(),  # a row's link keeps the filters
         "next": request.get_full_path(),  # where the desk's forms come back to
