@@ -163,3 +163,27 @@ def set_deadline(obj, kind: str, *, start: datetime | None, due_at: datetime | N
         obj.ladder = Ladder.NONE
         fields.add("ladder")
     return fields
+
+
+# The rungs from none up: a case's own ladder only ever climbs while one deadline runs.
+RUNG_ORDER = (Ladder.NONE, Ladder.YELLOW, Ladder.RED, Ladder.ESCALATED)
+
+
+def rungs_below(level: str) -> tuple[str, ...]:
+    return RUNG_ORDER[: RUNG_ORDER.index(level)]
+
+
+def rung_reached(obj, kind: str) -> str:
+    """The highest rung of ``obj``'s ``kind`` deadline fired so far, read from its columns: the
+    sweep moves ``<kind>_next_rung_at`` from the warning to the due time to the escalation, then
+    clears it."""
+    next_rung = getattr(obj, f"{kind}_next_rung_at")
+    if getattr(obj, f"{kind}_due_at") is None:
+        return Ladder.NONE
+    if next_rung is None:
+        return Ladder.ESCALATED
+    if next_rung == getattr(obj, f"{kind}_warn_at"):
+        return Ladder.NONE
+    if next_rung == getattr(obj, f"{kind}_due_at"):
+        return Ladder.YELLOW
+    return Ladder.RED

@@ -154,6 +154,52 @@ def test_sign_ladder_is_per_department(world):
     assert told(w.tiaojie, case, "supervision_red") == 0
 
 
+def test_a_case_nobody_signed_for_stands_on_the_signatures_rung_until_the_lead_signs(world):
+    """The board and the lists read the case's own ladder. Dispatched Mon 09:00 and not signed:
+    yellow at Mon 16:30, red at Tue 09:00, escalated at Wed 09:00 with the signatures; the
+    handling deadline's yellow (Fri 09:00) does not bring it down; the lead's signature puts the
+    case on its handling deadline's rung."""
+    w = world
+    with time_machine.travel(MONDAY, tick=False):
+        case = walk_to(w, "dispatched")
+
+    def ladder() -> str:
+        case.refresh_from_db()
+        return case.ladder
+
+    sweep(at(2026, 11, 23, 16, 30) - MINUTE)
+    assert ladder() == "none"
+    sweep(at(2026, 11, 23, 16, 30))
+    assert ladder() == "yellow"
+    sweep(at(2026, 11, 24, 9))
+    assert ladder() == "red"
+    assert list(Case.objects.filter(pk=case.pk, ladder="red").values_list("status", flat=True)) == ["dispatched"]
+    sweep(at(2026, 11, 25, 9))
+    assert ladder() == "escalated"
+    sweep(at(2026, 11, 27, 9))
+    assert rungs(case, "handle") == [("handle", "yellow")]
+    assert ladder() == "escalated"  # the higher of the two
+
+    with time_machine.travel(at(2026, 11, 27, 10), tick=False):
+        handling.assignment_sign(case.pk, actor=w.tiaojie)
+    assert ladder() == "yellow"  # in progress: the handling deadline's rung
+    sweep(at(2026, 11, 30, 9))
+    assert ladder() == "red"
+
+
+def test_the_lead_signing_in_time_keeps_the_case_at_none(world):
+    w = world
+    with time_machine.travel(MONDAY, tick=False):
+        case = walk_to(w, "dispatched")
+    sweep(at(2026, 11, 23, 16, 30))
+    with time_machine.travel(at(2026, 11, 23, 17), tick=False):
+        case = handling.assignment_sign(case.pk, actor=w.tiaojie)
+    assert case.ladder == "none"
+    sweep(at(2026, 11, 24, 9))  # the co-departments' signatures are late: the case waits on handling
+    case.refresh_from_db()
+    assert case.ladder == "none"
+
+
 def test_a_sweep_that_was_stopped_fires_only_the_highest_rung(world):
     w = world
     case = all_signed(w, MONDAY)

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from cases.deadlines import due, handle_unit, set_deadline, sla_for
+from cases.deadlines import due, handle_unit, rung_reached, set_deadline, sla_for
 from cases.models import (
     INACTIVE_ASSIGNMENT_STATUSES,
     Assignment,
@@ -46,7 +46,9 @@ def _reason(reason: str, message: str, *, field: str = "reason") -> str:
 
 
 def assignment_sign(case_id: int, *, actor, department_id: int | None = None) -> Case:
-    """签收. The lead's signature puts the case in progress; the clock already runs since dispatch."""
+    """签收. The lead's signature puts the case in progress; the clock already runs since dispatch.
+    The case now waits on handling: its ladder shows the handling deadline's rung, no longer a
+    late signature's (the sweep raised it while the case waited to be signed)."""
 
     def step(case: Case, assignment: Assignment) -> Step:
         assignment.status, assignment.signed_at, assignment.signed_by = A.SIGNED, now(), actor
@@ -54,6 +56,8 @@ def assignment_sign(case_id: int, *, actor, department_id: int | None = None) ->
         out = Step(payload={"department": assignment.department_id, "role": assignment.role})
         if assignment.role == AssignmentRole.LEAD:
             out.target = CaseStatus.IN_PROGRESS
+            case.ladder = rung_reached(case, Deadline.HANDLE)
+            out.fields.add("ladder")
         return out
 
     case, _result = transition(case_id, actor=actor, action="sign", step=step, subject_id=department_id)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case as Switch
+from django.db.models import F, Q, Value, When
 
+from cases.deadlines import RUNG_ORDER, rungs_below
 from cases.models import Assignment, AssignmentStatus, Case, CaseStatus, Deadline, Supervision
 from cases.selectors import leaders, people_of_stations
 from cases.services.feedback import case_close_default
@@ -107,11 +109,33 @@ def fire_due_rungs(ladder: Ladder, now: datetime) -> int:
                 after = NEXT_RUNG[level]
                 changes = {next_rung: F(ladder.column(after)) if after else None}
                 if ladder.on_case:
-                    changes["ladder"] = level
+                    changes["ladder"] = _raised_to(level)
                 ladder.model.objects.filter(pk__in=pks).update(**changes)
         new = _record(ladder, rows, reached)
         _notify(ladder, new)
+    if not ladder.on_case:
+        _raise_unsigned_cases(rows, reached)
     return len(rows)
+
+
+def _raised_to(level: str) -> Switch:
+    """The case's ladder, raised to ``level`` if lower: a dispatched case may already stand
+    higher on a late signature than its handling deadline does."""
+    return Switch(When(ladder__in=rungs_below(level), then=Value(level)), default=F("ladder"))
+
+
+def _raise_unsigned_cases(assignments: list[Assignment], reached: dict[int, str]) -> None:
+    """A case still waiting to be signed for (dispatched) stands on the highest rung its
+    departments' signatures reached, so the board and the lists show it (the lead's signature
+    sets the case's ladder back to its handling deadline's). Done after the assignments' claim
+    is committed, not under it: everywhere else a case is locked before its assignments, and
+    raising is idempotent."""
+    for level in RUNG_ORDER[1:]:  # the lower first: a higher rung of the same case wins
+        case_ids = {a.case_id for a in assignments if reached[a.pk] == level}
+        if case_ids:
+            Case.objects.filter(pk__in=case_ids, status=CaseStatus.DISPATCHED, ladder__in=rungs_below(level)).update(
+                ladder=level
+            )
 
 
 def _rung_reached(ladder: Ladder, row, now: datetime) -> str:
