@@ -115,6 +115,28 @@ def test_refusing_from_the_list_keeps_the_case_with_the_department_and_leaves_th
     assert returned.number not in page and rows_of(page) == 2
 
 
+def test_a_decision_taken_on_the_list_comes_back_to_the_list(world):
+    """Each form of the list sends the list's own address as ``next``: the chief decides one
+    request after another without leaving it (a plain post, and htmx's redirect)."""
+    returned, extended, _held = three_requests(world)
+    chief = client_of(world.zhang)
+    page = main_of(chief.get("/decisions/?page=1"))
+    assert page.count('<input type="hidden" name="next" value="/decisions/?page=1">') == 3
+    request = ReturnRequest.objects.get(case=returned)
+    response = chief.post(
+        f"/cases/{returned.pk}/decide_return/",
+        {"request_id": request.pk, "note": "请继续调解", "expected_status": "in_progress", "next": "/decisions/"},
+    )
+    assert (response.status_code, response["Location"]) == (302, "/decisions/")
+    extension = Extension.objects.get(case=extended)
+    response = chief.post(
+        f"/cases/{extended.pk}/decide_extension/",
+        {"request_id": extension.pk, "approve": "true", "expected_status": "in_progress", "next": "/decisions/"},
+        headers={"HX-Request": "true", "HX-Target": f"act-decide_extension-{extension.pk}"},
+    )
+    assert response["HX-Redirect"] == "/decisions/"
+
+
 def test_a_refusal_without_its_note_is_shown_in_place_with_the_input_kept(world):
     _returned, extended, _held = three_requests(world)
     request = Extension.objects.get(case=extended)

@@ -63,7 +63,8 @@ def decisions(request: HttpRequest) -> HttpResponse:
     template = "cases/oversight/decisions.html"
     if request.htmx.target == "decision-list":
         template += "#decision-list"
-    return render(request, template, {"page": page, "rows": rows})
+    # a decision taken comes back to this list, for the next request (the forms' ``next``)
+    return render(request, template, {"page": page, "rows": rows, "next": request.get_full_path()})
 
 
 @login_required
