@@ -10,6 +10,7 @@
 - yingji    liaison officer of 应急管理 (another "X"), named on the roster only: no membership
 - lingdao   leader of the district
 - outsider  chief of another station
+- fu        a second chief (常务副站长) of the station: only where a test adds them (add_second_chief)
 Category and roster facts are built here with the ORM; case state only ever through services.
 """
 
@@ -100,6 +101,14 @@ def build_world() -> SimpleNamespace:
     for urgency, limits in DEFAULT_LIMITS.items():
         SlaRule.objects.create(urgency=urgency, **limits)
     return w
+
+
+def add_second_chief(w) -> User:
+    """傅副站长, a second chief of the station, for tests of two chiefs at once. Not in
+    ``build_world``: every other test counts on one chief being told of what chiefs are told."""
+    w.fu = _user("fu", "傅副站长")
+    Membership.objects.create(user=w.fu, role=Role.CHIEF, station=w.station)
+    return w.fu
 
 
 @pytest.fixture

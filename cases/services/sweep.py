@@ -89,10 +89,12 @@ def fire_due_rungs(ladder: Ladder, now: datetime) -> int:
        then finds the rows no longer due (PostgreSQL re-checks the condition on the new rows).
     2. Each row's rung is the highest one reached: escalated, else red, else yellow. A sweep that
        was stopped for a while does not replay the rungs passed meanwhile.
-    3. Move each row's next rung on, one UPDATE per rung (and the case's ``ladder``).
+    3. Move each row's next rung on, one UPDATE per rung (and the case's ``ladder``, raised to
+       the rung, never lowered).
     4. Write the Supervision rows not already there, and notify for those only; notices are
        delivered after commit. A rung's message is worded from its columns when read
        (``Supervision.text``), in the reader's language.
+    5. After commit, for signatures: raise the ladder of the cases still waiting to be signed.
     """
     next_rung = ladder.column("next_rung_at")
     with transaction.atomic():

@@ -25,6 +25,7 @@ from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from tests.e2e import DESKTOP, PHONE
+from tests.e2e.pages import sign_in
 from tests.environment import CHROMIUM, require
 
 # Screenshots of every journey step, named <test>--<step>.png; not in git (README: screenshots/).
@@ -80,6 +81,12 @@ class ConsoleErrors:
             self.errors.append(text)
 
 
+DEVICES = {
+    "desktop": {"viewport": DESKTOP},
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+}
+
+
 def _open(browser, live_server, request, **options):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     context.set_default_timeout(10_000)
@@ -118,12 +125,48 @@ def page(browser, live_server, request):
     """A fresh context (no cookies) per test, as a township user's office PC: Chinese, Shanghai
     time, desktop width. Relative URLs go to the live server: ``page.goto("/")``. A console
     error or a CSP violation on any page fails the test."""
-    yield from _yield_checked(*_open(browser, live_server, request, viewport=DESKTOP))
+    yield from _yield_checked(*_open(browser, live_server, request, **DEVICES["desktop"]))
 
 
 @pytest.fixture
 def phone(browser, live_server, request):
     """The same, as a grid worker's phone: 360×740, touch."""
-    yield from _yield_checked(
-        *_open(browser, live_server, request, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    )
+    yield from _yield_checked(*_open(browser, live_server, request, **DEVICES["phone"]))
+
+
+class People:
+    """Several people at once, each in a browser context of their own (own cookies, own
+    session), as the chief at the office PC and the grid worker on the phone are:
+    ``people.open("wang", "phone")`` opens one, signed in through the login form, and returns
+    its page. Every context is closed after the test, and a console error on any of them fails
+    it, as for ``page``."""
+
+    def __init__(self, browser, live_server, request) -> None:
+        self.browser, self.live_server, self.request = browser, live_server, request
+        self.opened: dict[str, tuple] = {}
+
+    def open(self, username: str, device: str = "desktop"):
+        if username in self.opened:
+            raise ValueError(f"{username} already has a browser open in this test")
+        context, page, console = _open(self.browser, self.live_server, self.request, **DEVICES[device])
+        self.opened[username] = (context, page, console)
+        sign_in(page, username)
+        return page
+
+    def close_all(self) -> list[str]:
+        errors = []
+        for username, (context, _page, console) in self.opened.items():
+            context.close()
+            errors += [f"{username}: {error}" for error in console.errors]
+        return errors
+
+
+@pytest.fixture
+def people(browser, live_server, request):
+    """Several signed-in people in their own contexts at once (``People``)."""
+    crowd = People(browser, live_server, request)
+    try:
+        yield crowd
+    finally:
+        errors = crowd.close_all()
+    assert errors == [], f"the browsers reported errors: {errors}"

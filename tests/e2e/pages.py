@@ -176,3 +176,41 @@ class Inbox:
 
     def row(self, title: str):
         return self.rows.filter(has_text=title)
+
+
+class Timeline:
+    """流转记录 on the case page: one line per step, oldest first (time, what, who, reason)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.steps = page.get_by_role("region", name="流转记录").locator("ol.timeline > li")
+
+    def last(self):
+        return self.steps.last
+
+    def what_and_who(self) -> list[str]:
+        """Each step as "<what> <who>", without its time and reason."""
+        return self.steps.evaluate_all(
+            """items => items.map(li => {
+                const what = li.querySelector('strong').textContent.trim();
+                const who = Array.from(li.childNodes).filter(n => n.nodeType === Node.TEXT_NODE)
+                    .map(n => n.textContent.trim()).filter(Boolean).join(' ');
+                return `${what} ${who}`;
+            })"""
+        )
+
+
+class Decisions:
+    """审批: the chief's list of pending return, extension and hold requests."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.list = page.get_by_role("region", name="待审批申请")
+
+    def open(self) -> None:
+        self.page.get_by_role("link", name="审批", exact=True).click()
+        expect(self.page.get_by_role("heading", name="审批", exact=True)).to_be_visible()
+
+    def request(self, action: str, department: str):
+        """One pending request's card (``action``: 审批退单 …) by the department that asked."""
+        return self.list.get_by_role("article", name=f"{action} · {department}")
