@@ -274,7 +274,7 @@ def test_case_page_query_count_does_not_grow_with_the_history(world, django_asse
         supervision.case_supervise(long.pk, actor=world.zhang, message=f"第{round_}次督办")
     first = long.mediations.get()
     mediation.mediation_record(
-        long.pk, actor=world.tiaojie, session_id=first.pk, minutes="未达成", outcome="no_agreement"
+        long.pk, actor=world.tiaojie, session_id=first.pk, minutes="未达成", outcome="failed"
     )
     mediation.mediation_schedule(long.pk, actor=world.tiaojie, scheduled_at=LATER, place="社区会议室")
     chief = client_of(world.zhang)

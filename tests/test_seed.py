@@ -376,7 +376,7 @@ def test_story_case_is_ready_to_continue(seeded):
     assert codes(a.department for a in co) == {"enforcement", "police"}
 
     first, second = MediationSession.objects.filter(case=case).order_by("round_no")
-    assert (first.status, first.outcome) == (MediationSession.Status.HELD, MediationOutcome.CONTINUE)
+    assert (first.status, first.outcome) == (MediationSession.Status.HELD, MediationOutcome.PARTIAL)
     assert first.minutes
     assert second.status == MediationSession.Status.SCHEDULED
     assert second.scheduled_at > timezone.now()
