@@ -6,6 +6,7 @@ input serializer validates what was typed and the same service acts: ``act`` is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,13 +18,27 @@ from rest_framework import serializers
 from cases.api.actions import ACTIONS
 from cases.api.errors import RACE_CONSTRAINTS, flatten_errors, violated_constraint
 from cases.models import AssignmentRole, Case, DecisionStatus, Extension, Hold, MediationSession, ReturnRequest, Summons
+from cases.pages import mediation
 from cases.selectors import available_actions
 from cases.services.lifecycle import OPEN_CO, TRANSITIONS, LifecycleError
 
-# What the page does not offer (the API does): adjusting a dispatch plan, naming mediation
-# participants or who attended, choosing a department for someone who acts for several.
+# What the small generic forms do not offer (the API does): adjusting a dispatch plan (the plan's
+# own panel does), mediation's departments, participants, attendance and agreement document (the
+# mediation panel's forms do, cases/pages/mediation.py), choosing a department for someone who
+# acts for several.
 NOT_ON_THE_PAGE = frozenset(
-    {"department_id", "category_id", "mode", "lead_id", "co_ids", "handle_due_at", "participants", "attended_ids"}
+    {
+        "department_id",
+        "category_id",
+        "mode",
+        "lead_id",
+        "co_ids",
+        "handle_due_at",
+        "participants",
+        "attended_ids",
+        "department_ids",
+        "document",
+    }
 )
 
 LABELS = {
@@ -106,6 +121,7 @@ class ActionForm:
     # Set where a page shows the same action more than once (one per case or per request), so
     # that each form's element ids stay unique.
     suffix: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)  # every reason, by (dotted) field name
 
     @property
     def label(self) -> str:
@@ -204,12 +220,33 @@ def decision_form(key: str, case: Case, request: ReturnRequest | Extension | Hol
     return action_form(key, case, choices={"request_id": [request_choice(request)]}, suffix=str(request.pk))
 
 
+@dataclass(frozen=True)
+class PageInput:
+    """An action whose page form is not the generic one: how its fields become the API input,
+    and which fields (dotted names by their first part) it shows each with its reasons."""
+
+    body: Callable[[Any, Any], dict]  # body(POST, FILES)
+    fields: frozenset[str]
+
+
+PAGE_INPUTS: dict[str, PageInput] = {
+    "schedule_mediation": PageInput(mediation.schedule_body, mediation.SCHEDULE_FIELDS),
+    "record_mediation": PageInput(mediation.record_body, mediation.RECORD_FIELDS),
+}
+
+
+def _as_sent(data, files):
+    body = data.copy()
+    body.update(files)
+    return body
+
+
 def act(user, case: Case, key: str, data, files) -> ActionForm | None:
     """Validate with the action's input serializer and call its service. None when done; else
     the form again, with the input, the reason and the status of the refusal (400, 403, 409)."""
     spec = ACTIONS[key]
-    body = data.copy()
-    body.update(files)
+    page_input = PAGE_INPUTS.get(key)
+    body = page_input.body(data, files) if page_input else _as_sent(data, files)
     serializer = (spec.multipart or spec.input)(data=body)
     if not serializer.is_valid():
         return _refused(key, case, data, 400, _("提交的数据有误，请检查后重试"), flatten_errors(serializer.errors))
@@ -228,7 +265,12 @@ def _refused(key: str, case: Case, data, status: int, message: str, errors: dict
     """The form as sent, each reason beside its field; a reason for a field the page does not
     show (``files.0``, ``department_id``) joins the message."""
     form = action_form(key, case, data, errors)
-    shown = {f.name for f in form.fields}
-    elsewhere = [m for name, messages in (errors or {}).items() if name not in shown for m in messages]
-    form.status, form.message = status, " ".join([message, *elsewhere])
+    page_input = PAGE_INPUTS.get(key)
+    beside = page_input.fields if page_input else {f.name for f in form.fields}
+
+    def shown(name: str) -> bool:
+        return (name.split(".")[0] if page_input else name) in beside
+
+    elsewhere = [m for name, messages in (errors or {}).items() if not shown(name) for m in messages]
+    form.status, form.message, form.errors = status, " ".join([message, *elsewhere]), dict(errors or {})
     return form

@@ -33,7 +33,9 @@ from cases import dispatch
 from cases.access import access_case, case_roles, scope_of, sees_personal_data, visible_cases
 from cases.deadlines import sla_rule_for, sla_rules_for
 from cases.models import (
+    INACTIVE_ASSIGNMENT_STATUSES,
     Assignment,
+    AssignmentRole,
     AssignmentStatus,
     Case,
     CaseEvent,
@@ -463,3 +465,17 @@ def category_suggestion(title: str, description: str) -> Suggestion | None:
     if suggested is None:
         return None
     return Suggestion(categories[suggested.category_id], suggested.matched, suggested.low_confidence)
+
+
+def mediation_departments(case: Case) -> list[Department]:
+    """The departments a mediation round of ``case`` may gather: those assigned to it (from its
+    prefetched assignments, the lead first), then the others present at its station (one query)."""
+    live = [a for a in case.assignments.all() if a.status not in INACTIVE_ASSIGNMENT_STATUSES]
+    assigned = [a.department for a in sorted(live, key=lambda a: a.role != AssignmentRole.LEAD)]
+    others = (
+        Department.objects.filter(presences__station_id=case.station_id, presences__is_active=True, is_active=True)
+        .exclude(pk__in=[d.pk for d in assigned])
+        .distinct()
+        .order_by("code")
+    )
+    return [*dict.fromkeys(assigned), *others]

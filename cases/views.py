@@ -22,6 +22,7 @@ from cases.api.serializers import PartySerializer
 from cases.forms import PartyFormSet, ReportForm
 from cases.masking import mask_phone
 from cases.models import CaseEvent, MediationParticipant, MediationSession, Supervision
+from cases.pages.mediation import MEDIATION_ACTIONS, mediation_panel
 from cases.selectors import (
     case_detail_queryset,
     category_suggestion,
@@ -155,9 +156,9 @@ CASE_PAGE_ROWS = (
     Prefetch("events", CaseEvent.objects.select_related("actor").order_by("pk")),
     Prefetch(
         "mediations",
-        MediationSession.objects.prefetch_related(
-            Prefetch("participants", MediationParticipant.objects.order_by("pk"))
-        ).order_by("round_no"),
+        MediationSession.objects.select_related("agreement_document")
+        .prefetch_related(Prefetch("participants", MediationParticipant.objects.order_by("pk")))
+        .order_by("round_no"),
     ),
     Prefetch(
         "supervisions",
@@ -193,6 +194,14 @@ def _case_page(
     dispatch_form = next((form for form in forms if form.key == "dispatch"), None)
     if dispatching is not None:
         forms = [form for form in forms if form.key != "dispatch"]
+    # Joint mediation: the rounds with their own forms (cases/pages/mediation.py).
+    mediating = mediation_panel(
+        case,
+        available=[form.key for form in forms],
+        refused=refused if refused is not None and refused.key in MEDIATION_ACTIONS else None,
+        sent=request.POST,
+    )
+    forms = [form for form in forms if form.key not in MEDIATION_ACTIONS]
     context = {
         "case": case,
         "deadline": step_deadline(case, now=clock.now()),
@@ -209,6 +218,7 @@ def _case_page(
         "dispatch_form": dispatch_form,  # refused: its message, and what was sent
         "sent": request.POST,
         "override": override_lines(case.dispatch_override),
+        "mediating": mediating,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

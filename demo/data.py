@@ -969,6 +969,8 @@ STORY_ROUND_ONE_MINUTES = (
     "不同意移机，但愿意加装冷凝水管。综合执法队员现场核实外机未占用公共部位，噪音是否超标需专业检测；民警到场"
     "维持秩序并开展法治宣传。双方同意待噪音检测结果出来后再次调处。"
 )
+# Round 1 came to a partial agreement (部分达成): what was agreed so far.
+STORY_ROUND_ONE_AGREED = "李某同意加装冷凝水管；是否移机待噪音检测结果出来后再次调处。"
 MEDIATION_ELDER = ("周伯明", "紫金凰社区老娘舅工作室")
 MEDIATION_LAWYER = ("钱律师", "示范区公共法律服务中心")
 

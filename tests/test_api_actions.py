@@ -84,7 +84,7 @@ def _scheduled(w, case):
     session = mediation.mediation_schedule(
         case.pk, actor=w.tiaojie, scheduled_at=timezone.now() + dt.timedelta(days=1), place="工作站调解室"
     )
-    return {"session_id": session.pk, "minutes": "双方各自陈述", "outcome": "continue"}
+    return {"session_id": session.pk, "minutes": "双方各自陈述", "outcome": "partial"}
 
 
 def _summoned(w, case):

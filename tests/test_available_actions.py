@@ -72,7 +72,7 @@ def _session_scheduled(w, case):
 
 def _session_held(w, case):
     session = mediation.mediation_schedule(case.pk, actor=w.zhang, scheduled_at=_future(1), place="工作站调解室")
-    mediation.mediation_record(case.pk, actor=w.tiaojie, session_id=session.pk, minutes="双方陈述", outcome="continue")
+    mediation.mediation_record(case.pk, actor=w.tiaojie, session_id=session.pk, minutes="双方陈述", outcome="partial")
 
 
 def _supervised(w, case):
@@ -186,7 +186,7 @@ def valid_input(action: str, case: Case, w) -> dict:
         "record_mediation": lambda: {
             "session_id": _latest(MediationSession, case, status="scheduled"),
             "minutes": "双方陈述意见",
-            "outcome": "continue",
+            "outcome": "partial",
         },
         "acknowledge_summons": lambda: {"summons_id": _latest(Summons, case, status="sent")},
         "record_arrival": lambda: {"summons_id": _latest(Summons, case, status="acknowledged")},

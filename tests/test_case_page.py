@@ -92,7 +92,8 @@ def test_an_unknown_action_is_404(world):
 def test_a_form_for_exactly_the_actions_the_user_may_take_now(world, status, persona):
     case = walk_to(world, status)
     user = getattr(world, persona)
-    assert forms_on(page_of(user, case)) == available_actions(user, Case.objects.get(pk=case.pk))
+    # the mediation's forms sit in its own part of the page, below the others
+    assert sorted(forms_on(page_of(user, case))) == sorted(available_actions(user, Case.objects.get(pk=case.pk)))
 
 
 def test_the_page_shows_summary_plan_reasons_assignments_and_the_timeline(world):
@@ -150,7 +151,7 @@ def test_htmx_is_told_to_load_the_case_page_after_an_action(world):
             "in_progress",
             "tiaojie",
             "schedule_mediation",
-            {"scheduled_at": "2030-01-07T10:00", "place": "工作站调解室"},
+            {"scheduled_at": "2030-01-07T10:00", "place": "工作站调解室", "department_ids": ["mediation"]},
             "in_progress",
         ),
         ("resolved", "wang", "feedback", {"result": "satisfied", "expected_status": "resolved"}, "closed"),
@@ -159,6 +160,8 @@ def test_htmx_is_told_to_load_the_case_page_after_an_action(world):
 )
 def test_each_action_posts_through_the_registry(world, status, persona, action, data, after):
     case = walk_to(world, status)
+    if "department_ids" in data:  # ticked on the page, by id
+        data = {**data, "department_ids": [getattr(world.dept, code).pk for code in data["department_ids"]]}
     response = client_of(getattr(world, persona)).post(f"/cases/{case.pk}/{action}/", data)
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert Case.objects.get(pk=case.pk).status == after
@@ -273,12 +276,42 @@ def test_case_page_query_count_does_not_grow_with_the_history(world, django_asse
     for round_ in range(3):
         supervision.case_supervise(long.pk, actor=world.zhang, message=f"第{round_}次督办")
     first = long.mediations.get()
-    mediation.mediation_record(
-        long.pk, actor=world.tiaojie, session_id=first.pk, minutes="未达成", outcome="no_agreement"
-    )
+    mediation.mediation_record(long.pk, actor=world.tiaojie, session_id=first.pk, minutes="未达成", outcome="failed")
     mediation.mediation_schedule(long.pk, actor=world.tiaojie, scheduled_at=LATER, place="社区会议室")
     chief = client_of(world.zhang)
     chief.get(f"/cases/{short.pk}/")  # the calendar is loaded once per process
     for case in (short, long):
         with django_assert_num_queries(QUERIES_OF_THE_CASE_PAGE):
             chief.get(f"/cases/{case.pk}/")
+
+
+# The schedule form of a round adds one query: the departments present at the station.
+QUERIES_WITH_THE_SCHEDULE_FORM = QUERIES_OF_THE_CASE_PAGE + 1
+
+
+def test_case_page_query_count_with_rounds_participants_and_documents_stays_flat(world, django_assert_num_queries):
+    """Rounds held, each with outside participants, attendance and its agreement document: the
+    page reads the same however many, also when it offers the next round prefilled from the last."""
+    short, long = walk_to(world, "in_progress"), walk_to(world, "in_progress")
+    lawyers = [mediation.ParticipantInput(role="lawyer", name=f"律师{n}", organization="律所") for n in range(4)]
+    for case, rounds in [(short, 1), (long, 4)]:
+        for _round in range(rounds):
+            session = mediation.mediation_schedule(
+                case.pk, actor=world.tiaojie, scheduled_at=LATER, place="调解室", participants=lawyers
+            )
+            document = SimpleUploadedFile("协议.pdf", b"%PDF-1.4", content_type="application/pdf")
+            mediation.mediation_record(
+                case.pk,
+                actor=world.tiaojie,
+                session_id=session.pk,
+                minutes="部分达成",
+                outcome="partial",
+                agreement="先加装接水管",
+                document=document,
+            )
+    chief = client_of(world.zhang)
+    chief.get(f"/cases/{short.pk}/")  # the calendar is loaded once per process
+    for case in (short, long):
+        with django_assert_num_queries(QUERIES_WITH_THE_SCHEDULE_FORM):
+            page = chief.get(f"/cases/{case.pk}/").content.decode()
+        assert 'aria-label="安排下一轮"' in page

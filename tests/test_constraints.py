@@ -261,7 +261,7 @@ def test_mediation_rounds_and_agreement(case):
             case=case, round_no=2, scheduled_at=when, place="调解室", status="held", outcome="agreement"
         )
     with refused(), transaction.atomic():  # no outcome before the session is held
-        MediationSession.objects.create(case=case, round_no=3, scheduled_at=when, place="x", outcome="continue")
+        MediationSession.objects.create(case=case, round_no=3, scheduled_at=when, place="x", outcome="partial")
 
 
 def test_dissatisfied_feedback_needs_a_reason(case, alice):

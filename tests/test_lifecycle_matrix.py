@@ -135,7 +135,7 @@ def call(action, case, actor, w):
     if action == "record_mediation":
         session = MediationSession.objects.filter(case=case, status="scheduled").first()
         return mediation.mediation_record(
-            pk, actor=actor, session_id=getattr(session, "pk", 0), minutes="双方陈述意见", outcome="continue"
+            pk, actor=actor, session_id=getattr(session, "pk", 0), minutes="双方陈述意见", outcome="partial"
         )
     if action == "resolve":
         return handling.case_resolve(pk, actor=actor, text="已办结")

@@ -80,7 +80,7 @@ def test_the_zijinhuang_air_conditioner_dispute(world):
     assert first.round_no == 1
     assert {p.role for p in first.participants.all()} == {"department", "elder", "lawyer", "party"}
     mediation.mediation_record(
-        case.pk, actor=w.tiaojie, session_id=first.pk, minutes="双方各执一词，约定现场查看", outcome="continue"
+        case.pk, actor=w.tiaojie, session_id=first.pk, minutes="双方各执一词，约定现场查看", outcome="partial"
     )
     second = mediation.mediation_schedule(
         case.pk, actor=w.tiaojie, scheduled_at=timezone.now() + dt.timedelta(days=3), place="紫金凰小区3幢现场"

@@ -376,8 +376,8 @@ def test_story_case_is_ready_to_continue(seeded):
     assert codes(a.department for a in co) == {"enforcement", "police"}
 
     first, second = MediationSession.objects.filter(case=case).order_by("round_no")
-    assert (first.status, first.outcome) == (MediationSession.Status.HELD, MediationOutcome.CONTINUE)
-    assert first.minutes
+    assert (first.status, first.outcome) == (MediationSession.Status.HELD, MediationOutcome.PARTIAL)
+    assert first.minutes and first.agreement  # what round 1 agreed, in part
     assert second.status == MediationSession.Status.SCHEDULED
     assert second.scheduled_at > timezone.now()
     assert case.merged_cases.exists(), "the 12345 call about the same dispute is merged into it"

@@ -95,9 +95,10 @@ ACTIONS: dict[str, CaseAction] = {
     ),
     "record_mediation": CaseAction(
         mediation.mediation_record,
-        "记录调处结果（站长/主办部门/调解员）",
+        "记录调处结果，可附调解协议书（站长/主办部门/调解员）",
         inputs.RecordMediationSerializer,
         output=out.MediationSessionSerializer,
+        multipart=inputs.RecordMediationMultipartSerializer,
     ),
     "acknowledge_summons": CaseAction(
         summonses.summons_acknowledge,

@@ -38,6 +38,8 @@ REPORT_SOURCES = [(s.value, s.label) for s in (Source.GRID, Source.WALK_IN, Sour
 MAX_ID = 2**63 - 1  # a bigint column; larger numbers are simply not ids
 EARLIEST, LATEST = 2000, 2100
 MAX_UTC_OFFSET = timedelta(hours=14)  # UTC-12:00 … UTC+14:00 are the offsets in use
+# A round of mediation is a meeting in one room: these bound what one request may list.
+MAX_MEDIATION_DEPARTMENTS, MAX_MEDIATION_PARTICIPANTS = 30, 50
 
 
 def Id(**kwargs) -> serializers.IntegerField:
@@ -317,18 +319,42 @@ class ParticipantInputSerializer(serializers.Serializer):
 class ScheduleMediationSerializer(serializers.Serializer):
     scheduled_at = Moment()
     place = Text(100, blank=False)
+    department_ids = serializers.ListField(
+        child=Id(),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=MAX_MEDIATION_DEPARTMENTS,
+        help_text="参加的部门（已派单部门或本站入驻部门）；不填表示全部已派单部门",
+    )
     participants = ParticipantInputSerializer(
-        many=True, required=False, default=list, help_text="除已派单部门外的参与人（律师、老娘舅、当事人…）"
+        many=True,
+        required=False,
+        default=list,
+        max_length=MAX_MEDIATION_PARTICIPANTS,
+        help_text="部门之外的参与人（律师、老娘舅、当事人…）；部门代表也可在此指定到人",
     )
 
 
 class RecordMediationSerializer(serializers.Serializer):
     session_id = Id(help_text="调处 id")
     minutes = Text(TEXT_MAX_LENGTH, blank=False, help_text="调处笔录")
-    outcome = serializers.ChoiceField(choices=MediationOutcome.choices)
-    agreement = Text(TEXT_MAX_LENGTH, default="", help_text="达成协议时必填")
+    outcome = serializers.ChoiceField(
+        choices=MediationOutcome.choices, help_text="agreement 达成协议、partial 部分达成、failed 未达成"
+    )
+    agreement = Text(TEXT_MAX_LENGTH, default="", help_text="协议内容：达成协议时必填，部分达成时可填，未达成时不填")
     attended_ids = serializers.ListField(
         child=Id(), required=False, allow_null=True, default=None, help_text="到场的参与人 id；不填表示全部到场"
+    )
+
+
+class RecordMediationMultipartSerializer(RecordMediationSerializer):
+    document = serializers.FileField(
+        max_length=200,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="调解协议书：PDF 或照片（JPEG、PNG、WebP、HEIC），不超过 10 MB；未达成时不附",
     )
 
 

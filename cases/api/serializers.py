@@ -195,6 +195,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 class MediationSessionSerializer(serializers.ModelSerializer):
     participants = ParticipantSerializer(many=True)
     created_by = UserRefSerializer(allow_null=True)
+    agreement_document = AttachmentSerializer(allow_null=True, help_text="调解协议书（经权限校验下载）")
 
     class Meta:
         model = MediationSession
@@ -207,6 +208,7 @@ class MediationSessionSerializer(serializers.ModelSerializer):
             "minutes",
             "outcome",
             "agreement",
+            "agreement_document",
             "created_by",
             "created_at",
             "held_at",

@@ -178,7 +178,9 @@ class CaseMediationsView(CaseChildrenView):
 
     def optimise(self, queryset):
         participants = MediationParticipant.objects.order_by("pk")
-        return queryset.select_related("created_by").prefetch_related(Prefetch("participants", participants))
+        return queryset.select_related("created_by", "agreement_document").prefetch_related(
+            Prefetch("participants", participants)
+        )
 
 
 @extend_schema_view(get=extend_schema(summary="督办（预警、超期、升级、挂牌督办）", tags=["案件"]))

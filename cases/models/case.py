@@ -275,6 +275,7 @@ class AttachmentPurpose(models.TextChoices):
     REPORT = "report", _("上报照片")
     EVIDENCE = "evidence", _("办结佐证")
     MINUTES = "minutes", _("调处笔录")
+    AGREEMENT = "agreement", _("调解协议书")
     OTHER = "other", _("其他")
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.case import Case
+from cases.models.case import Attachment, Case
 from cases.models.lengths import TEXT_MAX_LENGTH
 from governance import clock
 from workstation.models import Department, StationDepartment
@@ -14,9 +14,11 @@ User = settings.AUTH_USER_MODEL
 
 
 class MediationOutcome(models.TextChoices):
+    """What a round came to (issue 11): after a partial or failed round the next one may follow."""
+
     AGREEMENT = "agreement", _("达成协议")
-    NO_AGREEMENT = "no_agreement", _("未达成协议")
-    CONTINUE = "continue", _("继续调处")
+    PARTIAL = "partial", _("部分达成")
+    FAILED = "failed", _("未达成")
 
 
 class MediationSession(models.Model):
@@ -35,6 +37,16 @@ class MediationSession(models.Model):
     minutes = models.TextField(_("调处笔录"), max_length=TEXT_MAX_LENGTH, blank=True)
     outcome = models.CharField(_("结果"), max_length=15, choices=MediationOutcome.choices, blank=True)
     agreement = models.TextField(_("协议内容"), max_length=TEXT_MAX_LENGTH, blank=True)
+    # The signed agreement (调解协议书), a PDF or a photo: one of the case's attachments, so that it
+    # is downloaded through the case's gate like every other file of the case.
+    agreement_document = models.ForeignKey(
+        Attachment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("调解协议书"),
+    )
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发起人")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from playwright.sync_api import Page, expect
 
 PASSWORD = "Demo@2026"  # every persona's (tests/personas.py)
@@ -214,3 +216,98 @@ class Decisions:
     def request(self, action: str, department: str):
         """One pending request's card (``action``: 审批退单 …) by the department that asked."""
         return self.list.get_by_role("article", name=f"{action} · {department}")
+
+
+class MediationPanel:
+    """联合调处 on the case page: schedule a round, record what it came to, schedule the next
+    from the last. Rounds are articles named 第 N 轮; each form is found by its name."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.region = page.get_by_role("region", name="联合调处")
+        self.rounds = self.region.locator("article.mediation-round")
+
+    def round(self, number: int):
+        """Round ``number`` as listed: time, place, status, participants, minutes, outcome."""
+        return self.region.get_by_role("article", name=f"第 {number} 轮", exact=True)
+
+    def _form(self, name: str):
+        """The form called ``name``, opened if it sits in a closed disclosure."""
+        summary = self.region.locator("summary").get_by_text(name, exact=True)
+        if summary.count() and not summary.locator("xpath=..").evaluate("details => details.open"):
+            summary.click()
+        return self.region.get_by_role("form", name=name, exact=True)
+
+    @staticmethod
+    def _moment(when) -> str:
+        return when if isinstance(when, str) else when.strftime("%Y-%m-%dT%H:%M")
+
+    def schedule(
+        self,
+        *,
+        when,
+        place: str,
+        departments: Iterable[str] = (),
+        outside: Iterable[tuple[str, str, str]] = (),
+        submit: bool = True,
+    ):
+        """安排联合调处: ``when`` a datetime or "YYYY-MM-DDTHH:MM"; ``departments`` ticked besides
+        those ticked already (the assigned ones); ``outside`` as (role label, name, organisation),
+        e.g. ("律师", "刘律师", "浙江某某律师事务所"), a row each (添加参与人 adds one)."""
+        form = self._form("安排联合调处")
+        self._fill_schedule(form, when=when, place=place, departments=departments, outside=outside)
+        if submit:
+            form.get_by_role("button", name="安排联合调处", exact=True).click()
+        return form
+
+    def schedule_next(self, *, when, submit: bool = True):
+        """安排下一轮: the form comes prefilled from the last round; only a new time is typed."""
+        form = self._form("安排下一轮")
+        form.get_by_label("调处时间").fill(self._moment(when))
+        if submit:
+            form.get_by_role("button", name="安排下一轮", exact=True).click()
+        return form
+
+    def _fill_schedule(self, form, *, when, place, departments, outside) -> None:
+        form.get_by_label("调处时间").fill(self._moment(when))
+        form.get_by_label("调处地点").fill(place)
+        for department in departments:
+            form.get_by_role("checkbox", name=department, exact=True).check()
+        for role, name, organization in outside:
+            row = form.locator("fieldset.outside-participant").last
+            if row.get_by_label("姓名").input_value():
+                form.get_by_role("button", name="添加参与人").click()
+                row = form.locator("fieldset.outside-participant").last
+            row.get_by_label("身份").select_option(label=role)
+            row.get_by_label("姓名").fill(name)
+            row.get_by_label("单位").fill(organization)
+
+    def record(
+        self,
+        *,
+        minutes: str,
+        outcome: str,
+        agreement: str = "",
+        attended: Iterable[str] | None = None,
+        document: dict | None = None,
+        submit: bool = True,
+    ):
+        """记录调处结果 of the open round: ``outcome`` 达成协议 / 部分达成 / 未达成; ``attended``
+        the participants who came, by name (None: as ticked, everyone); ``document`` the agreement
+        file as Playwright takes it ({"name", "mimeType", "buffer"})."""
+        form = self._form("记录调处结果")
+        form.get_by_label("调处笔录").fill(minutes)
+        if attended is not None:
+            came = set(attended)
+            boxes = form.locator("fieldset.attendance input[type=checkbox]")
+            for index in range(boxes.count()):
+                box = boxes.nth(index)
+                box.set_checked(box.get_attribute("data-name") in came)
+        form.get_by_role("radio", name=outcome, exact=True).check()
+        if agreement:
+            form.get_by_label("协议内容").fill(agreement)
+        if document is not None:
+            form.get_by_label("调解协议书").set_input_files([document])
+        if submit:
+            form.get_by_role("button", name="记录调处结果", exact=True).click()
+        return form

@@ -557,9 +557,10 @@ class CaseSeeder:
         )
 
     def _record(self, case: Case, spec: DemoCase, session: MediationSession) -> None:
-        """mediation_record by the mediator: the story's first round goes on; others agree."""
+        """mediation_record by the mediator: the story's first round agrees in part; others agree."""
         if spec.key == demo_data.STORY_KEY:
-            minutes, outcome, agreement = demo_data.STORY_ROUND_ONE_MINUTES, MediationOutcome.CONTINUE, ""
+            minutes, agreement = demo_data.STORY_ROUND_ONE_MINUTES, demo_data.STORY_ROUND_ONE_AGREED
+            outcome = MediationOutcome.PARTIAL
         else:
             agreement = spec.mediation[session.round_no - 1]
             minutes = f"第{session.round_no}轮联合调处，经调解员、部门代表和老娘舅释法说理，双方达成一致：{agreement}"
