@@ -62,7 +62,8 @@ class CasePage:
         self.page = page
         self.actions = page.get_by_role("region", name="可执行的操作")
         self.parties = page.get_by_role("region", name="当事人")
-        self.status = page.get_by_role("main").locator(".meta .status")
+        # the case's own line under its title (a mediation round has a status line too)
+        self.status = page.get_by_role("main").locator("article.case-page > .meta .status")
 
     def open(self, case_id: int, anchor: str = "") -> None:
         self.page.goto(f"/cases/{case_id}/{anchor}")
