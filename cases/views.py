@@ -170,11 +170,22 @@ CASE_PAGE_ROWS = (
 EVENT_LABELS = {"report": _("上报")}
 
 
+# A decision's line says which way it went (its event's ``approved``): the department that asked
+# reads a refusal from the timeline, not only from the note.
+DECISION_OUTCOMES = {True: _("已同意"), False: _("不同意")}
+
+
+def _label(event):
+    label = TRANSITIONS[event.action].label if event.action in TRANSITIONS else EVENT_LABELS.get(event.action)
+    if event.action in action_forms.DECISIONS and event.payload.get("approved") in DECISION_OUTCOMES:
+        outcome = DECISION_OUTCOMES[event.payload["approved"]]
+        return _("%(action)s：%(outcome)s") % {"action": label, "outcome": outcome}
+    return label
+
+
 def _timeline(case) -> list[tuple]:
-    return [
-        (event, TRANSITIONS[event.action].label if event.action in TRANSITIONS else EVENT_LABELS.get(event.action))
-        for event in case.events.all()
-    ]
+    """Each event with its label (for a decision on a request, with which way it went)."""
+    return [(event, _label(event)) for event in case.events.all()]
 
 
 def _case_page(

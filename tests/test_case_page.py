@@ -113,6 +113,21 @@ def test_the_page_shows_summary_plan_reasons_assignments_and_the_timeline(world)
     ]
 
 
+def test_the_timeline_says_whether_a_request_was_approved_or_refused(world):
+    """The department that asked reads the chief's answer on the case page, not only the note."""
+    w = world
+    case = walk_to(w, "in_progress")
+    returned = handling.return_request(case.pk, actor=w.tiaojie, reason="不属调解范围")
+    handling.return_decide(case.pk, actor=w.zhang, request_id=returned.pk, approve=False, note="请继续调解")
+    extension = handling.extension_request(case.pk, actor=w.tiaojie, requested_due_at=LATER, reason="等待噪音检测")
+    handling.extension_decide(case.pk, actor=w.zhang, request_id=extension.pk, approve=True)
+    timeline = page_of(w.tiaojie, case)
+    timeline = timeline[timeline.index('class="timeline"') :]
+    assert "<strong>审批退单：不同意</strong> 张站长<p>请继续调解</p>" in timeline
+    assert "<strong>审批延期：已同意</strong> 张站长" in timeline
+    assert "<strong>申请退单</strong> 陶调解" in timeline  # a request is no decision
+
+
 def test_the_page_in_english_words_the_plan_in_english(world):
     case = walk_to(world, "dispatched")
     page = client_of(world.zhang).get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

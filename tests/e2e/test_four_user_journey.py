@@ -296,7 +296,7 @@ def test_a_return_request_refused_by_the_chief_leaves_the_case_with_the_departme
     tiaojie.reload()
     expect(mediator_case.status).to_have_text("办理中")
     last = Timeline(tiaojie).last()
-    expect(last).to_contain_text("审批退单 张站长")
+    expect(last).to_contain_text("审批退单：不同意 张站长")
     expect(last).to_contain_text("噪音扰民属邻里纠纷，由调委会主办，执法和公安已协办")
     lead = tiaojie.get_by_role("region", name="派单").get_by_role("listitem").filter(has_text="人民调解委员会")
     expect(lead).to_contain_text("办理中")
