@@ -21,7 +21,7 @@ from cases.api.filters import CaseFilter
 from cases.api.serializers import PartySerializer
 from cases.forms import PartyFormSet, ReportForm
 from cases.masking import mask_phone
-from cases.models import CaseEvent, MediationParticipant, MediationSession, Supervision
+from cases.models import CaseEvent, MediationParticipant, MediationSession, Satisfaction, Supervision
 from cases.pages.mediation import MEDIATION_ACTIONS, mediation_panel
 from cases.selectors import (
     case_detail_queryset,
@@ -170,21 +170,35 @@ CASE_PAGE_ROWS = (
 EVENT_LABELS = {"report": _("上报")}
 
 
-# A decision's line says which way it went (its event's ``approved``): the department that asked
-# reads a refusal from the timeline, not only from the note.
-DECISION_OUTCOMES = {True: _("已同意"), False: _("不同意")}
+def _approved(payload: dict):
+    return {True: _("已同意"), False: _("不同意")}.get(payload.get("approved"))
+
+
+def _satisfaction(payload: dict):
+    return Satisfaction(payload["result"]).label if payload.get("result") in Satisfaction.values else None
+
+
+# What an event came to, read from its payload, for the lines that say it beside their label: the
+# department that asked reads a refusal from the timeline, not only from the note; the reporter
+# reads the answer they gave.
+EVENT_OUTCOMES = {
+    "decide_return": _approved,
+    "decide_extension": _approved,
+    "decide_hold": _approved,
+    "feedback": _satisfaction,
+}
 
 
 def _label(event):
     label = TRANSITIONS[event.action].label if event.action in TRANSITIONS else EVENT_LABELS.get(event.action)
-    if event.action in action_forms.DECISIONS and event.payload.get("approved") in DECISION_OUTCOMES:
-        outcome = DECISION_OUTCOMES[event.payload["approved"]]
+    outcome = EVENT_OUTCOMES[event.action](event.payload) if event.action in EVENT_OUTCOMES else None
+    if outcome:
         return _("%(action)s：%(outcome)s") % {"action": label, "outcome": outcome}
     return label
 
 
 def _timeline(case) -> list[tuple]:
-    """Each event with its label (for a decision on a request, with which way it went)."""
+    """Each event with its label (and what it came to: ``EVENT_OUTCOMES``)."""
     return [(event, _label(event)) for event in case.events.all()]
 
 

@@ -128,6 +128,12 @@ def test_the_timeline_says_whether_a_request_was_approved_or_refused(world):
     assert "<strong>申请退单</strong> 陶调解" in timeline  # a request is no decision
 
 
+def test_the_timeline_says_what_the_reporter_answered(world):
+    case = walk_to(world, "closed")
+    timeline = page_of(world.wang, case)
+    assert "<strong>反馈评价：满意</strong> 王网格" in timeline[timeline.index('class="timeline"') :]
+
+
 def test_the_page_in_english_words_the_plan_in_english(world):
     case = walk_to(world, "dispatched")
     page = client_of(world.zhang).get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -223,7 +223,7 @@ def test_four_users_carry_the_air_conditioner_dispute_from_report_to_closed(peop
         "签收 顾公安",
         "协办反馈 顾公安",
         "办结 陶调解",
-        "反馈评价 王网格",
+        "反馈评价：满意 王网格",
     ]
     expect(timeline.steps.nth(10)).to_contain_text(RESULT)
     wang.shoot("journey-12-closed-with-timeline")
