@@ -180,7 +180,8 @@ def mediation_panel(case: Case, *, available: Iterable[str], refused: ActionForm
             for row, errors in _row_errors(refusal.errors).items():
                 if row < len(schedule.rows):
                     schedule.rows[row].errors = errors
-    open_round = next((r.session for r in rounds if not r.held), None)
+    scheduled = MediationSession.Status.SCHEDULED
+    open_round = next((r.session for r in rounds if r.session.status == scheduled), None)
     if refused and refused.key == "record_mediation":
         named = next((r.session for r in rounds if str(r.session.pk) == sent.get("session_id")), None)
         record = _record_form(named or open_round, sent, refusal)
