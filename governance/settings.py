@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cases",
     "demo",
     "notifications",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,23 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
 }
+
+# --- Exports and the dashboard's map ------------------------------------------------------------
+# An Excel export of up to this many rows is written in the request; a larger one by a Celery
+# worker, with a progress page and a download when ready (exports/).
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
+# The dashboard map's tile server, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png (its origin is
+# added to img-src on that page only). Empty, as on a closed network: points and grids are drawn on
+# a plain background.
+DASHBOARD_MAP_TILE_URL = env("DASHBOARD_MAP_TILE_URL", "")
+DASHBOARD_MAP_ATTRIBUTION = env("DASHBOARD_MAP_ATTRIBUTION", "")
+if DASHBOARD_MAP_TILE_URL and not (
+    DASHBOARD_MAP_TILE_URL.startswith(("https://", "http://"))
+    and all(part in DASHBOARD_MAP_TILE_URL for part in ("{z}", "{x}", "{y}"))
+):
+    raise ImproperlyConfigured(
+        f"DASHBOARD_MAP_TILE_URL={DASHBOARD_MAP_TILE_URL!r} must be an http(s) URL with {{z}}, {{x}} and {{y}}"
+    )
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
