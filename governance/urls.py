@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("cases.api.urls")),
     path("notices/", include("notifications.urls")),
     path("exports/", include("exports.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("cases.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: they are case files with
