@@ -10,9 +10,10 @@
   if (!map.points.length && !map.grids.length) return; // nothing to place: the table says so
 
   element.hidden = false;
-  const leaflet = L.map(element, { preferCanvas: false, attributionControl: Boolean(map.tiles) });
+  // Zoom limits of its own: without a tile layer the map has none, and the clusters need one.
+  const leaflet = L.map(element, { minZoom: 3, maxZoom: 18, attributionControl: Boolean(map.tiles) });
   if (map.tiles) {
-    L.tileLayer(map.tiles, { maxZoom: 19, attribution: map.attribution || "" }).addTo(leaflet);
+    L.tileLayer(map.tiles, { maxZoom: 18, attribution: map.attribution || "" }).addTo(leaflet);
   }
   const ladderColours = { none: "#0b5cad", yellow: "#b7791f", red: "#c62828", escalated: "#6a1b9a" };
 
