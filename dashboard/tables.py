@@ -62,6 +62,20 @@ class DashTable:
     link_at: int = 0  # the column whose cell carries the row's link
 
 
+# A breakdown row without a key (core's label would be "None"): the cases with no such value yet.
+NO_KEY = {
+    "category": gettext_lazy("未分类"),
+    "department": gettext_lazy("未分拨"),
+    "grid": gettext_lazy("无网格"),
+    "station": gettext_lazy("未知工作站"),
+    "source": gettext_lazy("未知来源"),
+}
+
+
+def row_label(by: str, row: Row) -> str:
+    return str(NO_KEY[by]) if row.key is None else row.label
+
+
 def measure_heading(name: str) -> str:
     measure = MEASURES[name]
     return f"{measure.label}(%)" if measure.kind == "rate" else str(measure.label)
@@ -100,7 +114,7 @@ def trend_table(rows: list[Row]) -> DashTable:
 def breakdown_table(by: str, rows: list[Row]) -> DashTable:
     heading = {"category": _("事项类别"), "source": _("来源"), "department": _("部门")}[by]
     columns = [heading, *(measure_heading(name) for name in ROW_MEASURES)]
-    body = [DashRow(cells=[row.label, *_measure_cells(row.measures)]) for row in rows]
+    body = [DashRow(cells=[row_label(by, row), *_measure_cells(row.measures)]) for row in rows]
     return DashTable(by, str(TITLES[by]), [str(c) for c in columns], body)
 
 
@@ -112,9 +126,9 @@ def ranking_table(of: str, rows: list[Row], period: Period, scope: Scope) -> Das
     body = []
     for row in rows:
         m = row.measures
-        cells = [row.rank, row.label, m.index, _colour_label(m.colour)]
+        cells = [row.rank, row_label(of, row), m.index, _colour_label(m.colour)]
         cells += [m.value(name) for name in ROW_MEASURES if name != "index"]
-        link = dashboard_url(period, scope.narrowed(of, row.key)) if of == "station" else ""
+        link = dashboard_url(period, scope.narrowed(of, row.key)) if of == "station" and row.key else ""
         body.append(DashRow(cells=cells, link=link, colour=m.colour))
     return DashTable(f"ranking-{of}", str(TITLES[f"ranking-{of}"]), [str(c) for c in columns], body, link_at=1)
 

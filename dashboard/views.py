@@ -7,12 +7,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboard.measures import MEASURES, RANKINGS
 from dashboard.page import BREAKDOWNS_SHOWN, PERIOD_LABELS, STEP_LABELS, read_board, read_request
-from dashboard.tables import dashboard_url
+from dashboard.tables import dashboard_url, row_label
 from governance.security import render_policy
 
 
@@ -39,7 +40,7 @@ def _chart_data(board) -> dict:
         },
         "breakdowns": {
             by: {
-                "labels": [row.label for row in rows],
+                "labels": [row_label(by, row) for row in rows],
                 "values": [row.measures.intake for row in rows],
                 "name": str(MEASURES["intake"].label),
             }
@@ -47,10 +48,12 @@ def _chart_data(board) -> dict:
         },
         "rankings": {
             of: {
-                "labels": [row.label for row in rows],
+                "labels": [row_label(of, row) for row in rows],
                 "values": [row.measures.index for row in rows],
                 "colours": [row.measures.colour for row in rows],
                 "name": str(MEASURES["index"].label),
+                # a bar opens the drill-down its table row links to
+                "links": [row.link for row in board.tables[f"ranking-{of}"].rows],
             }
             for of, rows in board.rankings.items()
         },
@@ -59,7 +62,7 @@ def _chart_data(board) -> dict:
             "attribution": settings.DASHBOARD_MAP_ATTRIBUTION,
             "points": board.map.points,
             "grids": board.map.grids,
-            "caseUrl": "/cases/{id}/",
+            "caseUrl": reverse("cases:case", args=[123456789]).replace("123456789", "{id}"),
             "text": {"points": _("案件点位"), "heat": _("网格热力"), "cases": _("件")},
         },
     }

@@ -73,6 +73,10 @@
     if (table) table.hidden = true;
     const chart = echarts.init(element, null, { renderer: "canvas" });
     chart.setOption(option);
+    const links = element.dataset.chart === "ranking" ? data.rankings[key.replace("ranking-", "")].links : [];
+    chart.on("click", (event) => {
+      if (links[event.dataIndex]) window.location.assign(links[event.dataIndex]);
+    });
     element.dataset.drawn = "true";
     charts.push(chart);
     if (toggle && table) {

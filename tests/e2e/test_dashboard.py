@@ -31,15 +31,24 @@ def second_station() -> Workstation:
     """和兴 (HX), its chief and grid, and three walk-in cases: two this month, one in September."""
     station = Workstation.objects.create(code="HX", name=HX, latitude=Decimal("30.2550"), longitude=Decimal("120.1700"))
     grid = Grid.objects.create(
-        station=station, code="HX-01", name="和兴社区第一网格", center_latitude=Decimal("30.2560"),
+        station=station,
+        code="HX-01",
+        name="和兴社区第一网格",
+        center_latitude=Decimal("30.2560"),
         center_longitude=Decimal("120.1710"),
     )
     chief = User.objects.create_user("hexing", password="Demo@2026", display_name="何站长")
     Membership.objects.create(user=chief, role=Role.CHIEF, station=station)
     for days_ago, title in [(2, "和兴小区楼道堆物"), (5, "和兴路夜市噪音"), (70, "和兴菜场占道经营")]:
         case_report(
-            actor=chief, station=station, grid=grid, source=Source.WALK_IN, title=title, description=title,
-            latitude=Decimal("30.2561") + Decimal(days_ago) / 10000, longitude=Decimal("120.1712"),
+            actor=chief,
+            station=station,
+            grid=grid,
+            source=Source.WALK_IN,
+            title=title,
+            description=title,
+            latitude=Decimal("30.2561") + Decimal(days_ago) / 10000,
+            longitude=Decimal("120.1712"),
             reported_at=NOW - dt.timedelta(days=days_ago),
         )
     return station
