@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.db.models import Case as When_
 from django.db.models import Count, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Trunc
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     Assignment,
@@ -380,7 +381,9 @@ def _count_rollup(buckets, scope: Scope, by: str | None, now: datetime) -> dict:
     for row in overdue:
         key = (buckets.key(row["_bucket"]), row.get("_key"))
         out[key] = out.get(key, Counts()) + Counts(overdue=row["overdue"])
-    return out
+    # A key whose appended rows cancel out (a case's intake moved to its lead department) is
+    # no row at all, as in the live count.
+    return {key: counts for key, counts in out.items() if counts != Counts()}
 
 
 def _typed(by: str | None, key, parents: dict[str, int]):
@@ -397,13 +400,18 @@ def _typed(by: str | None, key, parents: dict[str, int]):
 # --- Labels of breakdown rows ------------------------------------------------------------------
 
 
+# The row of facts without a department (not dispatched yet, or never), category or grid.
+NONE_LABELS = {"department": _("未分派"), "category": _("未分类"), "grid": _("无网格")}
+
+
 def labels(by: str, keys) -> dict:
     """{key: label} for the rows of a breakdown (one query, none for sources)."""
+    out = {None: str(NONE_LABELS.get(by, "-"))}
     keys = [key for key in keys if key is not None]
     if by == "source":
-        return {key: str(Source(key).label) if key in Source.values else key for key in keys}
+        return out | {key: str(Source(key).label) if key in Source.values else key for key in keys}
     model = {"station": Workstation, "department": Department, "grid": Grid, "category": Category}[by]
-    return {row.pk: str(row) for row in model.objects.filter(pk__in=keys)}
+    return out | {row.pk: str(row) for row in model.objects.filter(pk__in=keys)}
 
 
 __all__ = ["COUNT_FIELDS", "Counts", "count", "count_steps", "judged_before", "labels"]
