@@ -13,8 +13,9 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from django.db.models import Case as When_
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Trunc
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     Assignment,
@@ -28,6 +29,8 @@ from cases.models import (
     Satisfaction,
     Source,
 )
+from dashboard import rollup
+from dashboard.models import Tally
 from dashboard.periods import Period, local_day, midnight, zone
 from dashboard.scopes import Scope
 from workstation.models import Department, Grid, Workstation
@@ -215,6 +218,16 @@ class Spans:
         ]
         return When_(*whens, default=Value(-1), output_field=IntegerField())
 
+    def where_days(self) -> Q:
+        q = Q(pk__in=[])
+        for span in self.spans:
+            q |= Q(day__gte=span.first, day__lte=span.last)
+        return q
+
+    def expression_days(self):
+        whens = [When(Q(day__gte=s.first, day__lte=s.last), then=Value(i)) for i, s in enumerate(self.spans)]
+        return When_(*whens, default=Value(-1), output_field=IntegerField())
+
     def key(self, raw) -> Period:
         return self.spans[raw]
 
@@ -231,6 +244,12 @@ class Steps:
     def expression(self, moment: str):
         return Trunc(moment, self.step, tzinfo=zone())
 
+    def where_days(self) -> Q:
+        return Q(day__gte=self.period.first, day__lte=self.period.last)
+
+    def expression_days(self):
+        return Trunc("day", self.step, output_field=DateField())
+
     def key(self, raw) -> date:
         day = raw.astimezone(zone()).date() if isinstance(raw, datetime) else raw
         return max(day, self.period.first)
@@ -240,7 +259,7 @@ def _overlaps(a: Period, b: Period) -> bool:
     return a != b and a.first <= b.last and b.first <= a.last
 
 
-def count(spans: Sequence[Period], scope: Scope, *, by: str | None = None, now: datetime) -> dict:
+def count(spans: Sequence[Period], scope: Scope, *, by: str | None = None, now: datetime, live: bool = False) -> dict:
     """{(index of the span, breakdown key or None): Counts} for each span and row with a fact.
 
     Spans that overlap another (a custom range longer than a year and its 同比) are counted in a
@@ -257,7 +276,7 @@ def count(spans: Sequence[Period], scope: Scope, *, by: str | None = None, now: 
     out: dict = {}
     for group in groups:
         buckets = Spans(group)
-        got = _count_live(buckets, scope, by, now)
+        got = _engine(scope, by, live)(buckets, scope, by, now)
         for index, span in enumerate(spans):
             if span in buckets.spans:
                 for (period, key), counts in got.items():
@@ -266,9 +285,9 @@ def count(spans: Sequence[Period], scope: Scope, *, by: str | None = None, now: 
     return out
 
 
-def count_steps(period: Period, step: str, scope: Scope, *, now: datetime) -> dict[date, Counts]:
+def count_steps(period: Period, step: str, scope: Scope, *, now: datetime, live: bool = False) -> dict[date, Counts]:
     """{first day of the bucket: Counts} for the days, weeks or months of ``period``."""
-    got = _count_live(Steps(period, step), scope, None, now)
+    got = _engine(scope, None, live)(Steps(period, step), scope, None, now)
     return {bucket: counts for (bucket, _key), counts in got.items()}
 
 
@@ -290,16 +309,109 @@ def _count_live(buckets, scope: Scope, by: str | None, now: datetime) -> dict:
     return out
 
 
+# --- From the rollup --------------------------------------------------------------------------
+
+
+def rollup_dimension(scope: Scope, by: str | None) -> str | None:
+    """The rollup's dimension that answers a scope and breakdown, or None when it needs two
+    dimensions at once (a department's breakdown by category …): those are counted live."""
+    wanted = {name for name in scope.filters if name != "station"}
+    if by not in (None, "station"):
+        wanted.add(by)
+    if len(wanted) > 1:
+        return None
+    return wanted.pop() if wanted else "all"
+
+
+def _engine(scope: Scope, by: str | None, live: bool):
+    if live or not rollup.is_available() or rollup_dimension(scope, by) is None:
+        return _count_live
+    return _count_rollup
+
+
+DUE_FIELDS = ("due", "due_met", "sign_due", "sign_met")
+
+
+def _count_rollup(buckets, scope: Scope, by: str | None, now: datetime) -> dict:
+    """Two queries (three for a category): the rollup's sums, and the overdue cases, which
+    depend on the moment of reading, live from the open cases (a partial index holds them)."""
+    dim = rollup_dimension(scope, by)
+    rows = Tally.objects.filter(buckets.where_days(), dim=dim)
+    if scope.station_id is not None:
+        rows = rows.filter(station_id=scope.station_id)
+    filters = {name: value for name, value in scope.filters.items() if name != "station"}
+    parents: dict[str, int] = {}
+    if dim == "category":
+        parents = {str(pk): parent or pk for pk, parent in Category.objects.values_list("pk", "parent_id")}
+    if filters:
+        ((name, value),) = filters.items()
+        if name == "category":
+            rows = rows.filter(key__in=[key for key, top in parents.items() if top == value or key == str(value)])
+        else:
+            rows = rows.filter(key=str(value))
+    today = local_day(now)
+    sums = {
+        name: Sum(name, filter=Q(day__lt=today)) if name in DUE_FIELDS else Sum(name)
+        for name in COUNT_FIELDS
+        if name != "overdue"
+    }
+    group = {"_bucket": buckets.expression_days()}
+    if by == "station":
+        group["_key"] = F("station_id")
+    elif by is not None:
+        group["_key"] = F("key")
+    out: dict = {}
+    for row in rows.annotate(**group).values(*group).annotate(**sums).order_by():
+        key = (buckets.key(row["_bucket"]), _typed(by, row.get("_key"), parents))
+        out[key] = out.get(key, Counts()) + Counts(**{name: row[name] or 0 for name in sums})
+    fact = FACTS["dispatched"]
+    overdue = (
+        Case.objects.filter(
+            buckets.where("dispatched_at"),
+            scope_filter(fact, scope),
+            status__in=UNRESOLVED,
+            dispatched_at__isnull=False,
+            handle_due_at__lt=now,
+        )
+        .annotate(_bucket=buckets.expression("dispatched_at"), **({"_key": dimension(fact, by)} if by else {}))
+        .values("_bucket", *(["_key"] if by else []))
+        .annotate(overdue=Count("pk"))
+        .order_by()
+    )
+    for row in overdue:
+        key = (buckets.key(row["_bucket"]), row.get("_key"))
+        out[key] = out.get(key, Counts()) + Counts(overdue=row["overdue"])
+    # A key whose appended rows cancel out (a case's intake moved to its lead department) is
+    # no row at all, as in the live count.
+    return {key: counts for key, counts in out.items() if counts != Counts()}
+
+
+def _typed(by: str | None, key, parents: dict[str, int]):
+    """A rollup key (text) as the live breakdown has it: an id, a top-level category, a code."""
+    if key == "" or key is None:
+        return None  # no department (not dispatched), category or grid
+    if by in (None, "station", "source"):
+        return key
+    if by == "category":
+        return parents.get(key, int(key))
+    return int(key)
+
+
 # --- Labels of breakdown rows ------------------------------------------------------------------
+
+
+# The row of facts without a department (not dispatched yet, or never), category or grid.
+NONE_LABELS = {"department": _("未分派"), "category": _("未分类"), "grid": _("无网格")}
 
 
 def labels(by: str, keys) -> dict:
     """{key: label} for the rows of a breakdown (one query, none for sources)."""
+    out = {None: str(NONE_LABELS.get(by, "-"))}
     keys = [key for key in keys if key is not None]
     if by == "source":
-        return {key: str(Source(key).label) if key in Source.values else key for key in keys}
+        return out | {key: str(Source(key).label) if key in Source.values else key for key in keys}
     model = {"station": Workstation, "department": Department, "grid": Grid, "category": Category}[by]
-    return {row.pk: str(row) for row in model.objects.filter(pk__in=keys)}
+    return out | {row.pk: str(row) for row in model.objects.filter(pk__in=keys)}
 
 
 __all__ = ["COUNT_FIELDS", "Counts", "count", "count_steps", "judged_before", "labels"]
