@@ -159,12 +159,11 @@ def test_the_page_runs_the_same_number_of_queries_for_more_stations_and_cases(ca
     assert len(few) == len(many) == QUERIES_OF_THE_DASHBOARD, [q["sql"][:90] for q in many.captured_queries]
 
 
-# The measures (dashboard.measures, seven aggregate queries a call): with_changes 7, trend 7,
-# breakdowns by category, source and department 7 each + labels of categories and departments 2,
-# rankings of stations and departments 7 each + their labels 2 = 53. Besides: session, user,
+# The measures (dashboard.measures: with_changes, trend, three breakdowns, two rankings, with the
+# labels of their rows; read from the rollup where it answers) 19. Besides: session, user,
 # memberships (reach), overdue list, map points, grid counts, pickers (stations, departments, grids,
-# categories), top bar posts, bell count and latest = 14.
-QUERIES_OF_THE_DASHBOARD = 67
+# categories), top bar posts, bell count and latest: 14.
+QUERIES_OF_THE_DASHBOARD = 33
 
 
 @time_machine.travel(NOW, tick=False)
