@@ -47,7 +47,7 @@
       tooltip: { trigger: "item", renderMode: "richText" },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? category : value,
-      series: [{ name: rows.name, type: "bar", data: values, label: { show: true, position: horizontal ? "right" : "top" } }],
+      series: [{ name: rows.name, type: "bar", barMaxWidth: 28, data: values, label: { show: true, position: horizontal ? "right" : "top" } }],
     };
   }
 

@@ -66,6 +66,6 @@
   L.control.layers(null, { [map.text.points]: points, [map.text.heat]: heat }, { collapsed: false }).addTo(leaflet);
 
   const spots = [...map.points.map((p) => [p.lat, p.lng]), ...map.grids.map((g) => [g.lat, g.lng])];
-  leaflet.fitBounds(L.latLngBounds(spots).pad(0.2), { maxZoom: 16 });
+  leaflet.fitBounds(L.latLngBounds(spots).pad(0.2), { maxZoom: 15 });
   element.dataset.drawn = "true";
 })();
