@@ -169,6 +169,8 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 60.0, "options": {"expires": 55}},
     "sweep-deliveries": {"task": "notifications.tasks.sweep_deliveries", "schedule": 60.0, "options": {"expires": 55}},
+    # The dashboard's rollup grows by a few rows per transition; fold them once a day.
+    "compact-rollup": {"task": "dashboard.tasks.compact_rollup", "schedule": 24 * 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
