@@ -1,9 +1,17 @@
 """The counts behind the measures, aggregated in the database (DESIGN §7; definitions in
 :mod:`dashboard.measures`).
 
-:func:`count` and :func:`count_steps` run one aggregate query per kind of fact (seven), grouped
-by the period (or bucket) and, for a breakdown, by one dimension: the number of queries does not
-depend on the data, the stations or the departments.
+Two ways to the same numbers, chosen per call by :func:`_engine`:
+
+- **the rollup** (PostgreSQL, ``settings.DASHBOARD_ROLLUP``): one query over
+  :class:`dashboard.models.Tally` (month rows for whole past months, day rows for the rest) and
+  one over the open cases for the overdue count, which moves with the clock; a breakdown by
+  category reads the category tree once more. Used when one dimension answers the scope and the
+  breakdown together;
+- **live** (SQLite, or a scope and breakdown on two dimensions): one aggregate query per kind of
+  fact (:data:`FACTS`, seven) over the case tables.
+
+Either way the number of queries does not depend on the data, the stations or the departments.
 """
 
 from __future__ import annotations
