@@ -80,6 +80,15 @@ test: install-dev assets
 	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# The dashboard at scale (bench/, not part of `make test`): load BENCH_CASES cases with bulk SQL
+# into the database BENCH_DB (dropped and recreated; PostgreSQL at BENCH_SERVER), then time the
+# dashboard's views and write bench/RESULTS.md.
+BENCH_DB ?= gov_bench_dash
+BENCH_CASES ?= 100000
+bench: install
+	$(PY) bench/generate.py --database $(BENCH_DB) --cases $(BENCH_CASES)
+	$(PY) bench/run.py --database $(BENCH_DB)
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

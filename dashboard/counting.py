@@ -1,16 +1,24 @@
 """The counts behind the measures, aggregated in the database (DESIGN §7; definitions in
 :mod:`dashboard.measures`).
 
-:func:`count` and :func:`count_steps` run one aggregate query per kind of fact (seven), grouped
-by the period (or bucket) and, for a breakdown, by one dimension: the number of queries does not
-depend on the data, the stations or the departments.
+Two ways to the same numbers, chosen per call by :func:`_engine`:
+
+- **the rollup** (PostgreSQL, ``settings.DASHBOARD_ROLLUP``): one query over
+  :class:`dashboard.models.Tally` (month rows for whole past months, day rows for the rest) and
+  one over the open cases for the overdue count, which moves with the clock; a breakdown by
+  category reads the category tree once more. Used when one dimension answers the scope and the
+  breakdown together;
+- **live** (SQLite, or a scope and breakdown on two dimensions): one aggregate query per kind of
+  fact (:data:`FACTS`, seven) over the case tables.
+
+Either way the number of queries does not depend on the data, the stations or the departments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Case as When_
 from django.db.models import Count, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
@@ -218,10 +226,10 @@ class Spans:
         ]
         return When_(*whens, default=Value(-1), output_field=IntegerField())
 
-    def where_days(self) -> Q:
+    def where_tally(self, dim: str, today: date) -> Q:
         q = Q(pk__in=[])
         for span in self.spans:
-            q |= Q(day__gte=span.first, day__lte=span.last)
+            q |= tally_rows(dim, span.first, span.last, today, months=True)
         return q
 
     def expression_days(self):
@@ -244,8 +252,9 @@ class Steps:
     def expression(self, moment: str):
         return Trunc(moment, self.step, tzinfo=zone())
 
-    def where_days(self) -> Q:
-        return Q(day__gte=self.period.first, day__lte=self.period.last)
+    def where_tally(self, dim: str, today: date) -> Q:
+        months = self.step == "month"  # a day's or week's bucket reads the day rows
+        return tally_rows(dim, self.period.first, self.period.last, today, months=months)
 
     def expression_days(self):
         return Trunc("day", self.step, output_field=DateField())
@@ -253,6 +262,31 @@ class Steps:
     def key(self, raw) -> date:
         day = raw.astimezone(zone()).date() if isinstance(raw, datetime) else raw
         return max(day, self.period.first)
+
+
+def tally_rows(dim: str, first: date, last: date, today: date, *, months: bool) -> Q:
+    """The rollup rows of the days ``first`` … ``last``: a month's row for each whole month
+    before the current one (when ``months``), day rows for the rest (the current month's due
+    times are judged day by day)."""
+    whole: list[date] = []
+    days: list[tuple[date, date]] = []
+    day = first
+    while day <= last:
+        month = Period.containing("month", day)
+        if months and day == month.first and month.last <= last and month.last < today.replace(day=1):
+            whole.append(month.first)
+            day = month.last + timedelta(days=1)
+            continue
+        end = min(month.last, last)
+        if days and days[-1][1] + timedelta(days=1) == day:
+            days[-1] = (days[-1][0], end)
+        else:
+            days.append((day, end))
+        day = end + timedelta(days=1)
+    q = Q(dim=f"m.{dim}", day__in=whole) if whole else Q(pk__in=[])
+    for a, b in days:
+        q |= Q(dim=dim, day__gte=a, day__lte=b)
+    return q
 
 
 def _overlaps(a: Period, b: Period) -> bool:
@@ -336,7 +370,8 @@ def _count_rollup(buckets, scope: Scope, by: str | None, now: datetime) -> dict:
     """Two queries (three for a category): the rollup's sums, and the overdue cases, which
     depend on the moment of reading, live from the open cases (a partial index holds them)."""
     dim = rollup_dimension(scope, by)
-    rows = Tally.objects.filter(buckets.where_days(), dim=dim)
+    today = local_day(now)
+    rows = Tally.objects.filter(buckets.where_tally(dim, today))
     if scope.station_id is not None:
         rows = rows.filter(station_id=scope.station_id)
     filters = {name: value for name, value in scope.filters.items() if name != "station"}
@@ -349,7 +384,6 @@ def _count_rollup(buckets, scope: Scope, by: str | None, now: datetime) -> dict:
             rows = rows.filter(key__in=[key for key, top in parents.items() if top == value or key == str(value)])
         else:
             rows = rows.filter(key=str(value))
-    today = local_day(now)
     sums = {
         name: Sum(name, filter=Q(day__lt=today)) if name in DUE_FIELDS else Sum(name)
         for name in COUNT_FIELDS

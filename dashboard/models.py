@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class Tally(models.Model):
     """Signed counts of the facts (see :class:`dashboard.counting.Counts`) of one local day and
     station, in one dimension: ``all`` (key ""), ``department``, ``category`` (the case's own,
-    leaf), ``source`` or ``grid`` (key: the id or code as text).
+    leaf), ``source`` or ``grid`` (key: the id or code as text, "" for none). The same counts per
+    month are the rows of dimension ``m.<dim>`` dated the first of the month.
 
     Rows are only ever appended: a change of a case appends its old contribution negated and
     its new one, so concurrent transitions never wait for each other here. The true count of a
@@ -18,7 +19,7 @@ class Tally(models.Model):
 
     day = models.DateField(_("日期"))
     station_id = models.BigIntegerField(_("工作站"))
-    dim = models.CharField(_("维度"), max_length=10)
+    dim = models.CharField(_("维度"), max_length=20)
     key = models.CharField(_("取值"), max_length=40, blank=True)
     intake = models.IntegerField(default=0)
     dispatched = models.IntegerField(default=0)

@@ -170,6 +170,8 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 60.0, "options": {"expires": 55}},
     "sweep-deliveries": {"task": "notifications.tasks.sweep_deliveries", "schedule": 60.0, "options": {"expires": 55}},
+    # The dashboard's rollup grows by a few rows per transition; fold them once a day.
+    "compact-rollup": {"task": "dashboard.tasks.compact_rollup", "schedule": 24 * 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -322,26 +324,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Dashboard (DESIGN §7) ---------------------------------------------------------------------
-def env_weights(name: str, default: str) -> dict[str, int]:
-    """``sign=20,on_time=40,satisfaction=25,no_rework=15``: the 综合指数's weights."""
-    raw = env(name, default)
-    weights = {}
-    for item in raw.split(","):
-        key, _sep, value = item.partition("=")
-        key = key.strip()
-        if key not in ("sign", "on_time", "satisfaction", "no_rework") or not value.strip().isdigit():
-            raise ImproperlyConfigured(f"{name}={raw!r}: use sign=…,on_time=…,satisfaction=…,no_rework=… (integers)")
-        weights[key] = int(value)
-    if sum(weights.values()) <= 0:
-        raise ImproperlyConfigured(f"{name}={raw!r}: the weights must not all be zero")
-    return weights
-
-
-DASHBOARD_INDEX_WEIGHTS = env_weights("DASHBOARD_INDEX_WEIGHTS", "sign=20,on_time=40,satisfaction=25,no_rework=15")
-# 综合指数 colours: green at or above the first, yellow at or above the second, red below.
-DASHBOARD_INDEX_GREEN = env_int("DASHBOARD_INDEX_GREEN", 90)
-DASHBOARD_INDEX_YELLOW = env_int("DASHBOARD_INDEX_YELLOW", 75)
 
 # --- Dashboard (DESIGN §7) --------------------------------------------------------------------
 def env_weights(name: str, default: str) -> dict[str, int]:
@@ -363,6 +345,9 @@ DASHBOARD_INDEX_WEIGHTS = env_weights("DASHBOARD_INDEX_WEIGHTS", "sign=20,on_tim
 # 综合指数 colours: green at or above the first, yellow at or above the second, red below.
 DASHBOARD_INDEX_GREEN = env_int("DASHBOARD_INDEX_GREEN", 90)
 DASHBOARD_INDEX_YELLOW = env_int("DASHBOARD_INDEX_YELLOW", 75)
+# On PostgreSQL the measures read the rollup kept by triggers (dashboard.rollup); false counts
+# live from the case tables (the same numbers, slower at scale). SQLite always counts live.
+DASHBOARD_ROLLUP = env_bool("DASHBOARD_ROLLUP", True)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

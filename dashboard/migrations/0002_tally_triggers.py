@@ -9,10 +9,7 @@ def create(apps, schema_editor):
         from dashboard.rollup import create_sql
 
         schema_editor.execute(create_sql(settings.TIME_ZONE))
-        # Cases that existed before the rollup: count them in.
-        from dashboard.rollup import rebuild
-
-        rebuild()
+        # The rows of cases that existed before: 0003 rebuilds them.
 
 
 def drop(apps, schema_editor):
