@@ -28,7 +28,26 @@ $(VENDOR)/htmx.org/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p $(@D)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(@D)/
 
-assets: $(VENDOR)/htmx.org/htmx.min.js
+# The dashboard: ECharts for the charts, Leaflet with leaflet.markercluster for the map, each with
+# its licence.
+$(VENDOR)/echarts/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p $(@D)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(@D)/
+
+$(VENDOR)/leaflet/leaflet.js: node_modules/.package-lock.json
+	mkdir -p $(@D)
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE $(@D)/
+	cp -r node_modules/leaflet/dist/images $(@D)/  # leaflet.css names them (the manifest storage checks)
+
+$(VENDOR)/leaflet.markercluster/leaflet.markercluster.js: node_modules/.package-lock.json
+	mkdir -p $(@D)
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	   node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+	   node_modules/leaflet.markercluster/MIT-LICENCE.txt $(@D)/
+
+assets: $(VENDOR)/htmx.org/htmx.min.js $(VENDOR)/echarts/echarts.min.js $(VENDOR)/leaflet/leaflet.js \
+	$(VENDOR)/leaflet.markercluster/leaflet.markercluster.js
 
 install: $(VENV)/.installed-base assets
 install-dev: $(VENV)/.installed-dev assets
@@ -60,6 +79,15 @@ test: install-dev assets
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# The dashboard at scale (bench/, not part of `make test`): load BENCH_CASES cases with bulk SQL
+# into the database BENCH_DB (dropped and recreated; PostgreSQL at BENCH_SERVER), then time the
+# dashboard's views and write bench/RESULTS.md.
+BENCH_DB ?= gov_bench_dash
+BENCH_CASES ?= 100000
+bench: install
+	$(PY) bench/generate.py --database $(BENCH_DB) --cases $(BENCH_CASES)
+	$(PY) bench/run.py --database $(BENCH_DB)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "cases",
     "demo",
     "notifications",
+    "dashboard",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +170,8 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": 60.0, "options": {"expires": 55}},
     "sweep-deliveries": {"task": "notifications.tasks.sweep_deliveries", "schedule": 60.0, "options": {"expires": 55}},
+    # The dashboard's rollup grows by a few rows per transition; fold them once a day.
+    "compact-rollup": {"task": "dashboard.tasks.compact_rollup", "schedule": 24 * 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -257,6 +261,23 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
 }
 
+# --- Exports and the dashboard's map ------------------------------------------------------------
+# An Excel export of up to this many rows is written in the request; a larger one by a Celery
+# worker, with a progress page and a download when ready (exports/).
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
+# The dashboard map's tile server, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png (its origin is
+# added to img-src on that page only). Empty, as on a closed network: points and grids are drawn on
+# a plain background.
+DASHBOARD_MAP_TILE_URL = env("DASHBOARD_MAP_TILE_URL", "")
+DASHBOARD_MAP_ATTRIBUTION = env("DASHBOARD_MAP_ATTRIBUTION", "")
+if DASHBOARD_MAP_TILE_URL and not (
+    DASHBOARD_MAP_TILE_URL.startswith(("https://", "http://"))
+    and all(part in DASHBOARD_MAP_TILE_URL for part in ("{z}", "{x}", "{y}"))
+):
+    raise ImproperlyConfigured(
+        f"DASHBOARD_MAP_TILE_URL={DASHBOARD_MAP_TILE_URL!r} must be an http(s) URL with {{z}}, {{x}} and {{y}}"
+    )
+
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with "WWW-Authenticate: Token", not 403.
@@ -302,6 +323,31 @@ SPECTACULAR_SETTINGS = {
         "DispatchModeEnum": "cases.models.DispatchMode",
     },
 }
+
+
+# --- Dashboard (DESIGN §7) --------------------------------------------------------------------
+def env_weights(name: str, default: str) -> dict[str, int]:
+    """``sign=20,on_time=40,satisfaction=25,no_rework=15``: the 综合指数's weights."""
+    raw = env(name, default)
+    weights = {}
+    for item in raw.split(","):
+        key, _sep, value = item.partition("=")
+        key = key.strip()
+        if key not in ("sign", "on_time", "satisfaction", "no_rework") or not value.strip().isdigit():
+            raise ImproperlyConfigured(f"{name}={raw!r}: use sign=…,on_time=…,satisfaction=…,no_rework=… (integers)")
+        weights[key] = int(value)
+    if sum(weights.values()) <= 0:
+        raise ImproperlyConfigured(f"{name}={raw!r}: the weights must not all be zero")
+    return weights
+
+
+DASHBOARD_INDEX_WEIGHTS = env_weights("DASHBOARD_INDEX_WEIGHTS", "sign=20,on_time=40,satisfaction=25,no_rework=15")
+# 综合指数 colours: green at or above the first, yellow at or above the second, red below.
+DASHBOARD_INDEX_GREEN = env_int("DASHBOARD_INDEX_GREEN", 90)
+DASHBOARD_INDEX_YELLOW = env_int("DASHBOARD_INDEX_YELLOW", 75)
+# On PostgreSQL the measures read the rollup kept by triggers (dashboard.rollup); false counts
+# live from the case tables (the same numbers, slower at scale). SQLite always counts live.
+DASHBOARD_ROLLUP = env_bool("DASHBOARD_ROLLUP", True)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("cases.api.urls")),
     path("notices/", include("notifications.urls")),
+    path("exports/", include("exports.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("cases.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: they are case files with

@@ -300,7 +300,7 @@ def test_the_demo_bell_shows_notices_and_no_copy_goes_out(seeded):
 def test_case_numbers_follow_the_day_and_the_sequence(seeded):
     pattern = re.compile(r"^ZX-(\d{8})-(\d{4})$")
     per_day: dict[str, list[int]] = {}
-    for case in Case.objects.all():
+    for case in Case.objects.filter(station__code="ZX"):  # HX and DS number their own
         match = pattern.match(case.number)
         assert match, case.number
         assert match[1] == timezone.localtime(case.reported_at).strftime("%Y%m%d"), case.number

@@ -63,6 +63,7 @@ from cases.services.supervision import case_supervise, supervision_respond
 from cases.services.sweep import LADDERS, sweep_deadlines
 from demo import data as demo_data
 from demo.data import DemoCase
+from demo.stations import seed_neighbour_stations
 from demo.tokens import ensure_demo_tokens
 from governance import clock
 from notifications.models import Notification
@@ -671,6 +672,10 @@ class Command(BaseCommand):
                     f"已通过办理服务生成示例案件 {made['案件']} 件、流转记录 {made['流转记录']} 条"
                     f"（期间定时巡查 {seeder.sweeps} 次）/ built through the services."
                 )
+            # Two more, small stations for the district dashboard to compare (demo/stations.py).
+            neighbours = seed_neighbour_stations(ref, timezone.now())
+            if neighbours:
+                cases_note += f" 另两个工作站（和兴 HX、东山 DS）示例案件 {neighbours} 件。"
         self._summary(ref, created, cases_note)
 
     def _summary(self, ref: Reference, created: Counter[str], cases_note: str) -> None:

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [path("", views.page, name="page")]
