@@ -111,6 +111,8 @@ class Case(models.Model):
     )
     reporter_name = models.CharField(_("来源联系人"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("来源联系电话"), max_length=20, blank=True)
+    # 匿名/保密举报: the reporter asked that the departments not learn who they are (cases.privacy).
+    reporter_confidential = models.BooleanField(_("保密举报"), default=False, help_text=_("上报人身份对承办部门保密"))
 
     # The dispatch decision: the rule's plan, and the chief's override beside it.
     dispatch_mode = models.CharField(_("分拨方式"), max_length=10, choices=DispatchMode.choices, blank=True)
