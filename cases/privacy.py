@@ -39,8 +39,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import BooleanField as BooleanOutput
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.utils.translation import gettext_lazy
 
 from cases.access import open_summonses, scope_of
+from cases.masking import mask_address, mask_id_number, mask_name, mask_phone
 from cases.models import Assignment, AssignmentRole, AssignmentStatus, AttachmentPurpose, Case, Summons
 from governance import clock
 
@@ -55,6 +57,15 @@ class PersonalData(enum.StrEnum):
 
 
 P = PersonalData
+# How the kinds are named to people (the view log in admin, the API's documentation).
+FIELD_LABELS = {
+    P.PEOPLE: gettext_lazy("姓名和电话"),
+    P.ID_NUMBERS: gettext_lazy("身份证号"),
+    P.ADDRESSES: gettext_lazy("地址"),
+    P.REPORTER: gettext_lazy("上报人"),
+    P.PHOTOS: gettext_lazy("照片"),
+    P.MEDIATION: gettext_lazy("调处参与人"),
+}
 EVERYTHING = frozenset(PersonalData)
 NOTHING: frozenset[PersonalData] = frozenset()
 
@@ -224,3 +235,50 @@ def shows_people(attachment) -> bool:
 
 def may_download(user, case: Case, attachment) -> bool:
     return not shows_people(attachment) or P.PHOTOS in visibility(user, case)
+
+
+# --- Applying it: each value as a viewer is shown it ---------------------------------------------
+
+
+def shown_name(name: str, vis: Visibility) -> str:
+    return name if P.PEOPLE in vis else mask_name(name)
+
+
+def shown_phone(phone: str, vis: Visibility) -> str:
+    return phone if P.PEOPLE in vis else mask_phone(phone)
+
+
+def shown_id_number(id_number: str, vis: Visibility) -> str:
+    return id_number if P.ID_NUMBERS in vis else mask_id_number(id_number)
+
+
+def shown_address(address: str, vis: Visibility) -> str:
+    return address if P.ADDRESSES in vis else mask_address(address)
+
+
+def shown_reporter(case: Case, vis: Visibility) -> dict:
+    """The reporter as this viewer sees them: ``user`` (the account that filed it), ``name`` and
+    ``phone`` (the source contact). Hidden entirely from a department when the report is
+    confidential; masked for other masked viewers; the filing account (a colleague, not a
+    resident) stays named for them."""
+    if vis.reporter_hidden:
+        return {"user": None, "name": "", "phone": "", "hidden": True}
+    if P.REPORTER in vis:
+        return {"user": case.reporter, "name": case.reporter_name, "phone": case.reporter_phone, "hidden": False}
+    return {
+        "user": case.reporter,
+        "name": mask_name(case.reporter_name),
+        "phone": mask_phone(case.reporter_phone),
+        "hidden": False,
+    }
+
+
+def shown_participant_name(participant, vis: Visibility) -> str:
+    if participant.role in RESIDENT_PARTICIPANT_ROLES and P.MEDIATION not in vis:
+        return mask_name(participant.name)
+    return participant.name
+
+
+def hides_actor(event, vis: Visibility) -> bool:
+    """The filing of a confidential report names its reporter: hidden where the reporter is."""
+    return vis.reporter_hidden and event.action == "report"

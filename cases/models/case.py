@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.masking import mask_name
 from cases.models.lengths import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from cases.models.taxonomy import Category, Urgency
 from cases.validators import ID_NUMBER_PATTERN, validate_id_number
@@ -270,7 +271,8 @@ class Party(models.Model):
         indexes = [models.Index(fields=["phone"], name="party_phone", condition=~Q(phone=""))]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_role_display()})"
+        # Masked: a string of a party turns up in admin titles, logs and error reports.
+        return f"{mask_name(self.name)} ({self.get_role_display()})"
 
 
 class AttachmentPurpose(models.TextChoices):
