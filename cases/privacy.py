@@ -19,8 +19,9 @@ The rules, in order (:func:`decide`, a pure function of :class:`ViewerFacts`):
 
 1. Each relation the viewer has to the case grants fields (``GRANTS``), and the grants add up:
    the station's chief and the lead department while its assignment is live: everything; a
-   co-department while its assignment is live, and a liaison officer summoned to the case while
-   the summons is open: everything but ID numbers; the grid worker who filed it: everything.
+   co-department while its assignment is live, and a liaison officer summoned to the case for a
+   department whose assignment is live, while the summons is open (they represent it at the
+   station, a membership or not): everything but ID numbers; the grid worker who filed it: everything.
    Leaders, other grid workers and other departments are granted nothing: all masked.
 2. A department's assignment is live while pending, signed or asking to be returned; returned,
    waived, done (lead), part done (co) or cancelled ends it.
@@ -175,7 +176,10 @@ def with_visibility_facts(cases: QuerySet[Case], user) -> QuerySet[Case]:
             annotations[name] = Exists(live)
         else:
             annotations[name] = Value(False, output_field=BooleanOutput())
-    annotations[_SUMMONED] = Exists(open_summonses(user).filter(case=OuterRef("pk")))
+    live_department = Assignment.objects.filter(
+        case=OuterRef("case"), department=OuterRef("presence__department"), status__in=LIVE_ASSIGNMENT_STATUSES
+    )
+    annotations[_SUMMONED] = Exists(open_summonses(user).filter(Exists(live_department), case=OuterRef("pk")))
     return cases.annotate(**annotations)
 
 
@@ -187,12 +191,14 @@ def _department_relations(user, case: Case) -> set[Relation]:
         return {relation for name, relation in pairs if getattr(case, name)}
     relations: set[Relation] = set()
     mine = {d for s, d in scope_of(user).departments if s == case.station_id}
-    if mine:
-        for assignment in case.assignments.all():
-            if assignment.department_id in mine and assignment.status in LIVE_ASSIGNMENT_STATUSES:
-                relations.add(Relation.LEAD if assignment.role == AssignmentRole.LEAD else Relation.CO)
-    open_summons = [s for s in case.summonses.all() if s.status != Summons.Status.CANCELLED]
-    if any(s.liaison_officer_id == user.pk for s in open_summons):
+    live = [a for a in case.assignments.all() if a.status in LIVE_ASSIGNMENT_STATUSES]
+    for assignment in live:
+        if assignment.department_id in mine:
+            relations.add(Relation.LEAD if assignment.role == AssignmentRole.LEAD else Relation.CO)
+    summoned = [
+        s for s in case.summonses.all() if s.status != Summons.Status.CANCELLED and s.liaison_officer_id == user.pk
+    ]
+    if any(s.presence.department_id in {a.department_id for a in live} for s in summoned):
         relations.add(Relation.LIAISON)
     return relations
 

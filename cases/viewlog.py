@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cases.models import AccessKind, Attachment, Case, PersonalDataAccess
 from cases import privacy
+from cases.models import AccessKind, Attachment, Case, PersonalDataAccess
 from cases.privacy import Visibility, visibility
 
 CaseFields = tuple[Case | int, Iterable[str] | Visibility]

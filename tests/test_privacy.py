@@ -450,3 +450,10 @@ def test_admins_read_the_log_filtered_by_user_and_case(world):
     entry = PersonalDataAccess.objects.first()
     assert client.post(f"{base}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert PersonalDataAccess.objects.count() == 3
+
+
+def test_a_summoned_liaison_officer_goes_masked_once_their_departments_part_is_waived(world):
+    case = working_case(world)
+    emergency = case.assignments.get(department=world.dept.emergency)
+    handling.part_waive(case.pk, actor=world.zhang, assignment_id=emergency.pk, reason="无需应急管理到场")
+    assert observed(world.yingji, case) == row()
