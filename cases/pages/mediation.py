@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Case, MediationOutcome, MediationParticipant, MediationSession
+from cases.privacy import Visibility, shown_participant_name
 from cases.selectors import mediation_departments
 
 if TYPE_CHECKING:
@@ -166,11 +167,14 @@ class MediationPanel:
         return bool(self.rounds or self.schedule or self.record)
 
 
-def mediation_panel(case: Case, *, available: Iterable[str], refused: ActionForm | None, sent) -> MediationPanel:
+def mediation_panel(
+    case: Case, *, available: Iterable[str], refused: ActionForm | None, sent, shown: Visibility
+) -> MediationPanel:
     """The rounds of ``case`` (prefetched with their participants and document) and the forms of
-    the mediation actions in ``available``; ``refused``, one of them sent back, with ``sent``."""
+    the mediation actions in ``available``; ``refused``, one of them sent back, with ``sent``.
+    Participants' names as ``shown`` lets this viewer see them (cases.privacy)."""
     available = set(available)
-    rounds = [Round(session, _groups(session)) for session in case.mediations.all()]
+    rounds = [Round(session, _groups(session, shown)) for session in case.mediations.all()]
     schedule = record = None
     refusal = _refusal(refused)
     if "schedule_mediation" in available or (refused and refused.key == "schedule_mediation"):
@@ -202,9 +206,10 @@ def _refusal(refused: ActionForm | None) -> Refusal:
     return Refusal(message=refused.message, stale=refused.stale, errors=errors)
 
 
-def _groups(session: MediationSession) -> list[RoleGroup]:
+def _groups(session: MediationSession, shown: Visibility) -> list[RoleGroup]:
     by_role: dict[str, list[MediationParticipant]] = {}
     for participant in session.participants.all():
+        participant.shown_name = shown_participant_name(participant, shown)
         by_role.setdefault(participant.role, []).append(participant)
     return [RoleGroup(str(role.label), by_role[role]) for role in Role if role in by_role]
 
