@@ -103,9 +103,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "rows": rows(page), "filter": filterset}, status=status)
 
 
+# The service's argument → the form's field, where they are named differently.
+REPORT_FIELDS = {"files": "photos"}
+
+
 def _show_refusal(form: ReportForm, refused: LifecycleError) -> None:
     """The service's reason beside the field it names, or above the form."""
     for name, messages in refused.errors.items() or [(None, [refused.message])]:
+        name = REPORT_FIELDS.get(name, name)
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
 

@@ -14,6 +14,7 @@ from cases.models import Case
 from cases.selectors import available_actions
 from cases.services import dispatching, handling, mediation, supervision
 from tests.personas import report_ac_dispute, walk_to
+from tests.uploads import jpeg
 
 pytestmark = pytest.mark.needs("postgresql")
 
@@ -187,7 +188,7 @@ def test_the_lead_resolves_with_a_photo_shown_as_a_thumbnail_behind_the_gate(wor
     for co in (world.zhifa, world.gongan):
         handling.assignment_sign(case.pk, actor=co)
         handling.part_record(case.pk, actor=co, text="已配合")
-    photo = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff fake jpeg", content_type="image/jpeg")
+    photo = SimpleUploadedFile("现场照片.jpg", jpeg(), content_type="image/jpeg")
     response = client_of(world.tiaojie).post(f"/cases/{case.pk}/resolve/", {"text": "外机已移位", "files": [photo]})
     assert response.status_code == 302
     attachment = Case.objects.get(pk=case.pk).attachments.get()

@@ -27,6 +27,7 @@ from cases.models import (
     Source,
     Urgency,
 )
+from cases.services.attachments import MAX_FILES
 from cases.services.feedback import GIVEN
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES
 from cases.services.mediation import ParticipantInput
@@ -264,7 +265,11 @@ class ResolveSerializer(serializers.Serializer):
 
 class ResolveMultipartSerializer(ResolveSerializer):
     files = serializers.ListField(
-        child=serializers.FileField(max_length=200), required=False, default=list, help_text="办结佐证（可多个）"
+        child=serializers.FileField(max_length=200),
+        required=False,
+        default=list,
+        max_length=MAX_FILES,
+        help_text="办结佐证：照片（JPEG、PNG、WebP）或 PDF，按内容识别；每个不超过 10 MB，案件合计不超过 50 MB",
     )
 
 

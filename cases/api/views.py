@@ -203,6 +203,20 @@ class CaseSummonsesView(CaseChildrenView):
         return queryset.select_related("presence__department", "liaison_officer").order_by("pk")
 
 
+# A file opened on its own (the link, not the case page's <img>) is saved, never rendered by the
+# browser as a page of this site: ``attachment``, no sniffing a type other than the one stored,
+# and a sandbox (no script, no same origin) should anything still render it. The case page's
+# thumbnails load the same URL in <img>, which shows image bytes only, whatever the headers say.
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
+
+
+def downloaded(response):
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 class AttachmentDownloadView(APIView):
     """Files pass the same gate as the case they belong to (no public media URL)."""
 
@@ -218,7 +232,14 @@ class AttachmentDownloadView(APIView):
             handle = attachment.file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+        return downloaded(
+            FileResponse(
+                handle,
+                as_attachment=True,
+                filename=attachment.original_name,
+                content_type=attachment.content_type or "application/octet-stream",
+            )
+        )
 
 
 # --- The current user -------------------------------------------------------------------------

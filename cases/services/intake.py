@@ -32,7 +32,7 @@ from cases.models import (
     Urgency,
 )
 from cases.selectors import chiefs_of
-from cases.services.attachments import attach_files
+from cases.services.attachments import PHOTO_TYPES, attach_files, clean_uploads
 from cases.services.lifecycle import Forbidden, invalid, now
 from cases.validators import validate_id_number
 from notifications.services import notify
@@ -126,6 +126,7 @@ def case_report(
             except ValidationError as refused:
                 raise invalid(f"parties.{index}.id_number", refused.messages[0]) from None
     _check_reporter(actor, station, grid)
+    uploads = clean_uploads(files, field="files", types=PHOTO_TYPES)
 
     moment = reported_at or now()
     with transaction.atomic():
@@ -162,7 +163,7 @@ def case_report(
             )
             for p in parties
         )
-        attach_files(case, files, purpose=AttachmentPurpose.REPORT, actor=actor)
+        attach_files(case, uploads, purpose=AttachmentPurpose.REPORT, actor=actor, field="files")
         CaseEvent.objects.create(
             case=case,
             actor=actor,
