@@ -21,7 +21,14 @@ from cases.api.filters import CaseFilter
 from cases.api.serializers import PartySerializer
 from cases.forms import PartyFormSet, ReportForm
 from cases.masking import mask_phone
-from cases.models import CaseEvent, MediationParticipant, MediationSession, Supervision
+from cases.models import (
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    CaseEvent,
+    MediationParticipant,
+    MediationSession,
+    Supervision,
+)
 from cases.selectors import (
     case_detail_queryset,
     category_suggestion,
@@ -130,7 +137,9 @@ def report(request: HttpRequest) -> HttpResponse:
     with what was typed and the reason beside each field (400, or 403 from the service). To htmx,
     the category the keyword rules suggest for the text typed so far."""
     if request.htmx.target == "suggestion":
-        suggestion = category_suggestion(request.GET.get("title", ""), request.GET.get("description", ""))
+        # The text typed so far, cut at the lengths the form accepts: a query string is no way round them.
+        title = request.GET.get("title", "")[:TITLE_MAX_LENGTH]
+        suggestion = category_suggestion(title, request.GET.get("description", "")[:TEXT_MAX_LENGTH])
         return render(request, "cases/report.html#suggestion", {"suggestion": suggestion})
     grids = report_grids(request.user)
     if request.method != "POST":

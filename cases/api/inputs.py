@@ -27,6 +27,7 @@ from cases.models import (
     Source,
     Urgency,
 )
+from cases.models.lengths import MAX_ATTENDED, MAX_CO_DEPARTMENTS, MAX_PARTICIPANTS
 from cases.services.attachments import MAX_FILES
 from cases.services.feedback import GIVEN
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES
@@ -193,7 +194,9 @@ class DispatchSerializer(serializers.Serializer):
     category_id = Id(required=False, help_text="调整类别")
     mode = serializers.ChoiceField(choices=DispatchMode.choices, required=False, help_text="调整分拨方式")
     lead_id = Id(required=False, help_text="调整主办部门")
-    co_ids = serializers.ListField(child=Id(), required=False, help_text="调整协办部门（空列表表示不设协办）")
+    co_ids = serializers.ListField(
+        child=Id(), required=False, max_length=MAX_CO_DEPARTMENTS, help_text="调整协办部门（空列表表示不设协办）"
+    )
     handle_due_at = Moment(required=False, help_text="调整办理期限")
     reason = Text(NOTE_MAX_LENGTH, default="", help_text="调整方案时必填：理由")
     expected_status = expected_status()
@@ -323,7 +326,11 @@ class ScheduleMediationSerializer(serializers.Serializer):
     scheduled_at = Moment()
     place = Text(100, blank=False)
     participants = ParticipantInputSerializer(
-        many=True, required=False, default=list, help_text="除已派单部门外的参与人（律师、老娘舅、当事人…）"
+        many=True,
+        required=False,
+        default=list,
+        max_length=MAX_PARTICIPANTS,
+        help_text="除已派单部门外的参与人（律师、老娘舅、当事人…）",
     )
 
 
@@ -333,7 +340,12 @@ class RecordMediationSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=MediationOutcome.choices)
     agreement = Text(TEXT_MAX_LENGTH, default="", help_text="达成协议时必填")
     attended_ids = serializers.ListField(
-        child=Id(), required=False, allow_null=True, default=None, help_text="到场的参与人 id；不填表示全部到场"
+        child=Id(),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=MAX_ATTENDED,
+        help_text="到场的参与人 id；不填表示全部到场",
     )
 
 

@@ -21,6 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +29,7 @@ from cases.access import access_case, visible_cases
 from cases.api import filters, inputs
 from cases.api import serializers as out
 from cases.api.actions import CaseAction
+from cases.api.intake import NotAnIntakeAccount
 from cases.models import Category, MediationParticipant
 from cases.selectors import CASE_ROW, case_detail_for, dispatch_plan_for, duplicate_candidates
 from cases.services.intake import PartyInput, case_report
@@ -257,7 +259,11 @@ class MeView(APIView):
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reference data for people; an intake service account gets 403 (it needs none of it, and
+    the stations name their liaison officers)."""
+
     pagination_class = filters.PagePagination
+    permission_classes = [IsAuthenticated, NotAnIntakeAccount]
 
 
 @extend_schema_view(
