@@ -9,6 +9,9 @@ Scope, per membership:
 - anyone: cases an open (not cancelled) summons calls them to as a liaison officer, whatever
   their memberships (an officer is named on the station's roster, not necessarily a member).
 An object out of scope does not exist for the user: the gate raises Http404, never 403.
+
+Which of an in-scope case's personal data the user sees in full is the need-to-know policy
+beside this gate: ``cases.privacy.visibility``.
 """
 
 from __future__ import annotations
@@ -157,16 +160,6 @@ def _roles(user, case: Case) -> frozenset[str]:
     if user.is_active and open_summonses(user).filter(case=case).exists():
         roles.add("liaison")
     return frozenset(roles)
-
-
-# Who reads parties' phones and ID numbers in full: the station's chief, the departments working
-# on the case, and whoever filed it. Everyone else (leaders, other grid workers) sees them masked.
-FULL_PERSONAL_DATA_ROLES = frozenset({"chief", "lead", "co"})
-
-
-def sees_personal_data(user, case: Case) -> bool:
-    """Whether pages, API and exports may show this case's personal data unmasked."""
-    return bool(case_roles(user, case) & FULL_PERSONAL_DATA_ROLES) or case.reporter_id == user.pk
 
 
 def department_ids_for(user, station_id: int) -> set[int]:

@@ -3,13 +3,15 @@
 Categories, keyword rules and time limits are configuration: admins edit them here. Everything
 that happens to a case changes only through the lifecycle services, which lock, check and audit;
 admin shows that data read-only (and CaseEvent is append-only in the model as well). Personal
-data of parties is shown masked.
+data is shown masked (an admin configures; they work no case: ``cases.privacy`` grants them
+nothing), and the view log (个人信息查阅记录) is read here, filtered by user and case.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cases.masking import mask_id_number, mask_phone
+from cases import privacy
+from cases.masking import mask_address, mask_id_number, mask_name, mask_phone
 from cases.models import (
     Assignment,
     Attachment,
@@ -23,6 +25,7 @@ from cases.models import (
     MediationParticipant,
     MediationSession,
     Party,
+    PersonalDataAccess,
     ReturnRequest,
     SlaRule,
     Summons,
@@ -174,6 +177,14 @@ class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
 
 
 class MaskedPartyMixin:
+    @admin.display(description=_("姓名"))
+    def masked_name(self, obj: Party) -> str:
+        return mask_name(obj.name)
+
+    @admin.display(description=_("住址"))
+    def masked_address(self, obj: Party) -> str:
+        return mask_address(obj.address)
+
     @admin.display(description=_("联系电话"))
     def masked_phone(self, obj: Party) -> str:
         return mask_phone(obj.phone)
@@ -185,7 +196,7 @@ class MaskedPartyMixin:
 
 class PartyInline(MaskedPartyMixin, ReadOnlyInline):
     model = Party
-    fields = ("role", "name", "masked_phone", "masked_id_number", "organization")
+    fields = ("role", "masked_name", "masked_phone", "masked_id_number", "masked_address", "organization")
     show_change_link = False
 
 
@@ -233,13 +244,16 @@ class CaseAdmin(ReadOnlyAdmin):
                     "urgency",
                     "title",
                     "description",
-                    "address",
+                    "masked_address",
                     ("latitude", "longitude"),
                 )
             },
         ),
         (_("状态"), {"fields": ("status", "ladder", "rework_count", "satisfaction", "duplicate_of", "reject_reason")}),
-        (_("来源联系人"), {"fields": ("reporter", "reporter_name", "masked_reporter_phone")}),
+        (
+            _("来源联系人"),
+            {"fields": ("reporter", "masked_reporter_name", "masked_reporter_phone", "reporter_confidential")},
+        ),
         (_("分拨"), {"fields": ("dispatch_mode", "lead_department", "dispatch_plan", "dispatch_override")}),
         (
             _("时间"),
@@ -258,8 +272,16 @@ class CaseAdmin(ReadOnlyAdmin):
             },
         ),
     )
-    readonly_fields = ("masked_reporter_phone",)
+    readonly_fields = ("masked_address", "masked_reporter_name", "masked_reporter_phone")
     inlines = (PartyInline, AssignmentInline, CaseEventInline)
+
+    @admin.display(description=_("地址"))
+    def masked_address(self, obj: Case) -> str:
+        return mask_address(obj.address)
+
+    @admin.display(description=_("来源联系人"))
+    def masked_reporter_name(self, obj: Case) -> str:
+        return mask_name(obj.reporter_name)
 
     @admin.display(description=_("来源联系电话"))
     def masked_reporter_phone(self, obj: Case) -> str:
@@ -268,12 +290,13 @@ class CaseAdmin(ReadOnlyAdmin):
 
 @admin.register(Party)
 class PartyAdmin(MaskedPartyMixin, ReadOnlyAdmin):
-    list_display = ("name", "case", "role", "masked_phone", "masked_id_number", "organization")
+    list_display = ("masked_name", "case", "role", "masked_phone", "masked_id_number", "organization")
     list_filter = ("role",)
-    search_fields = ("case__number", "name", "organization")
+    # Not by name: a search would confirm who is a party to what.
+    search_fields = ("case__number", "organization")
     list_select_related = ("case",)
-    fields = ("case", "role", "name", "masked_phone", "masked_id_number", "address", "organization")
-    readonly_fields = ("masked_phone", "masked_id_number")
+    fields = ("case", "role", "masked_name", "masked_phone", "masked_id_number", "masked_address", "organization")
+    readonly_fields = ("masked_name", "masked_phone", "masked_id_number", "masked_address")
 
 
 @admin.register(Attachment)
@@ -313,9 +336,13 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
 class MediationParticipantInline(ReadOnlyInline):
     model = MediationParticipant
-    fields = ("role", "name", "department", "organization", "attended")
+    fields = ("role", "shown_name", "department", "organization", "attended")
     select_related = ("department",)
     show_change_link = False
+
+    @admin.display(description=_("姓名"))
+    def shown_name(self, obj: MediationParticipant) -> str:
+        return privacy.shown_participant_name(obj, privacy.MASKED)
 
 
 @admin.register(MediationSession)
@@ -386,3 +413,30 @@ class FeedbackAdmin(ReadOnlyAdmin):
     list_filter = ("result",)
     search_fields = ("case__number", "comment")
     list_select_related = ("case", "given_by")
+
+
+# --- The view log: read-only, append-only ------------------------------------------------------
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    """个人信息查阅记录 (issue 13 item 3): who saw which case's personal data in full, downloaded
+    which file, exported what. Filter by user (the sidebar) and by case (search its number, or
+    follow ``?case__id__exact=<id>``)."""
+
+    list_display = ("at", "user", "case", "kind", "channel", "shown_fields", "detail", "rows")
+    list_filter = ("kind", ("user", admin.RelatedOnlyFieldListFilter), "channel")
+    search_fields = ("case__number", "user__username", "user__display_name", "detail")
+    date_hierarchy = "at"
+    list_select_related = ("user", "case")
+    fields = ("at", "user", "case", "kind", "channel", "shown_fields", "detail", "rows")
+    readonly_fields = fields
+
+    @admin.display(description=_("查阅内容"))
+    def shown_fields(self, obj: PersonalDataAccess) -> str:
+        # In the policy's order, named as people call them.
+        return "、".join(str(label) for kind, label in privacy.FIELD_LABELS.items() if kind in obj.fields)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Filtering by one case from a link (the case's own admin page links here).
+        return lookup in ("case__id__exact", "case") or super().lookup_allowed(lookup, value, request)

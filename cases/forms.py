@@ -133,6 +133,11 @@ class ReportForm(PageForm):
     )
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
     photos = PhotosField(label=_("照片"))
+    reporter_confidential = forms.BooleanField(
+        label=_("保密举报"),
+        required=False,
+        help_text=_("勾选后，上报人的身份只有站长可见，承办部门看不到"),
+    )
     photo_limits = {"count": MAX_FILES, "mb": MAX_FILE_BYTES // MB, "total_mb": MAX_CASE_BYTES // MB}
 
     def __init__(self, *args, grids, **kwargs):

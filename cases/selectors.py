@@ -29,8 +29,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from cases import dispatch
-from cases.access import access_case, case_roles, scope_of, sees_personal_data, visible_cases
+from cases import dispatch, privacy
+from cases.access import access_case, case_roles, scope_of, visible_cases
 from cases.deadlines import sla_rule_for, sla_rules_for
 from cases.models import (
     Assignment,
@@ -72,7 +72,7 @@ def available_actions(user, case: Case) -> list[str]:
 def case_detail_for(user, case_id: int, *, gated: bool = True) -> Case:
     """The case as its detail shows it to the user: its rows loaded, and attached to it the chief's
     decisions on it (``return_requests``, ``extensions``, ``holds``), the user's ``roles``, the
-    ``available_actions`` and ``full_pii`` (whether the user sees personal data in full).
+    ``available_actions`` and ``visibility`` (which personal data the user sees in full).
 
     ``gated=False`` right after the user acted on the case (the gate passed).
     """
@@ -85,7 +85,7 @@ def case_detail_for(user, case_id: int, *, gated: bool = True) -> Case:
         setattr(case, attribute, list(rows.order_by("requested_at", "pk")))
     case.roles = sorted(case_roles(user, case))
     case.available_actions = available_actions(user, case)
-    case.full_pii = sees_personal_data(user, case)
+    case.visibility = privacy.visibility(user, case)
     return case
 
 
@@ -263,10 +263,16 @@ def duplicate_candidates(case: Case, *, viewer=None) -> list[DuplicateSuggestion
         found.setdefault(other.pk, other)
         reasons.setdefault(other.pk, []).append((reason, score))
 
+    def sees_phones(other: Case) -> bool:
+        return viewer is None or privacy.P.PEOPLE in privacy.visibility(viewer, other)
+
     phones = {p.phone for p in case.parties.all() if p.phone}
-    if case.category_id and phones and (viewer is None or sees_personal_data(viewer, case)):
-        for other in base.filter(category_id=case.category_id, parties__phone__in=phones).distinct():
-            if viewer is None or sees_personal_data(viewer, other):
+    if case.category_id and phones and sees_phones(case):
+        same_phone = base.filter(category_id=case.category_id, parties__phone__in=phones).distinct()
+        if viewer is not None:
+            same_phone = privacy.with_visibility_facts(same_phone, viewer)
+        for other in same_phone:
+            if sees_phones(other):
                 suggest(other, _("同一类别，且当事人联系电话相同"), PHONE_SCORE)
 
     if case.latitude is not None and case.longitude is not None:

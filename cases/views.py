@@ -14,13 +14,12 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases import action_forms
-from cases.access import access_case, sees_personal_data
+from cases import action_forms, privacy, viewlog
+from cases.access import access_case
 from cases.api.actions import ACTIONS
 from cases.api.filters import CaseFilter
 from cases.api.serializers import PartySerializer
 from cases.forms import PartyFormSet, ReportForm
-from cases.masking import mask_phone
 from cases.models import (
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -183,11 +182,32 @@ CASE_PAGE_ROWS = (
 EVENT_LABELS = {"report": _("上报")}
 
 
-def _timeline(case) -> list[tuple]:
+def _timeline(case, shown: privacy.Visibility) -> list[tuple]:
+    """(event, label, actor shown): a confidential reporter is not named to a department."""
     return [
-        (event, TRANSITIONS[event.action].label if event.action in TRANSITIONS else EVENT_LABELS.get(event.action))
+        (
+            event,
+            TRANSITIONS[event.action].label if event.action in TRANSITIONS else EVENT_LABELS.get(event.action),
+            None if privacy.hides_actor(event, shown) else event.actor,
+        )
         for event in case.events.all()
     ]
+
+
+def _personal_data(case, shown: privacy.Visibility) -> dict:
+    """The page's personal data as this viewer may see it (cases.privacy): each party as the API
+    shows it, the reporter, the address, mediation participants, and which files are withheld."""
+    parties = case.parties.all()
+    return {
+        "parties": zip(parties, PartySerializer(parties, many=True, context={"visibility": shown}).data, strict=True),
+        "reporter": privacy.shown_reporter(case, shown),
+        "address": privacy.shown_address(case.address, shown),
+        "mediations": [
+            (m, [privacy.shown_participant_name(p, shown) for p in m.participants.all()]) for m in case.mediations.all()
+        ],
+        "attachments": [(f, privacy.shows_people(f) and privacy.P.PHOTOS not in shown) for f in case.attachments.all()],
+        "shown": shown,
+    }
 
 
 def _case_page(
@@ -197,7 +217,7 @@ def _case_page(
     (with ``back``, the page it came from, to return to when done)."""
     queryset = with_step_due(case_detail_queryset().prefetch_related(*CASE_PAGE_ROWS))
     case = access_case(request.user, case_id, queryset=queryset)
-    pii = {"full_pii": sees_personal_data(request.user, case)}
+    shown = privacy.visibility(request.user, case)
     forms = action_forms.forms_for(request.user, case)
     if refused is not None:
         # first, open, as sent: also when the action is no longer available (a stale page)
@@ -211,12 +231,8 @@ def _case_page(
         "case": case,
         "deadline": step_deadline(case, now=clock.now()),
         "reasons": [reason_text(r) for r in (case.dispatch_plan or {}).get("reasons", [])],
-        # each party with its phone and ID number as the API shows them to this user
-        "parties": zip(
-            case.parties.all(), PartySerializer(case.parties.all(), many=True, context=pii).data, strict=True
-        ),
-        "reporter_phone": case.reporter_phone if pii["full_pii"] else mask_phone(case.reporter_phone),
-        "timeline": _timeline(case),
+        **_personal_data(case, shown),
+        "timeline": _timeline(case, shown),
         "forms": forms,
         "next": back,
         "dispatching": dispatching,
@@ -224,7 +240,9 @@ def _case_page(
         "sent": request.POST,
         "override": override_lines(case.dispatch_override),
     }
-    return render(request, "cases/case_detail.html", context, status=status)
+    response = render(request, "cases/case_detail.html", context, status=status)
+    viewlog.record_views(request.user, [(case, shown)], channel="page:case")
+    return response
 
 
 @login_required

@@ -258,6 +258,11 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
 }
 
+# --- Personal data (cases/privacy.py) --------------------------------------------------------
+# Days after a case is closed (or rejected, merged) during which those who worked it still see
+# its personal data in full; after that everyone sees it masked.
+PERSONAL_DATA_DAYS_AFTER_CLOSE = env_int("PERSONAL_DATA_DAYS_AFTER_CLOSE", 7)
+
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with "WWW-Authenticate: Token", not 403.

@@ -52,7 +52,7 @@ def summon_emergency(w) -> Case:
         ("tiaojie", PHONE),  # the lead department
         ("zhifa", PHONE),  # a co-department, while its assignment is live
         ("wang", PHONE),  # filed it
-        ("yingji", MASKED),  # a summoned liaison officer of a department not assigned
+        ("yingji", PHONE),  # the liaison officer summoned to the case, while the summons is open
         ("lingdao", MASKED),  # the district's leader
     ],
 )

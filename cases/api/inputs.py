@@ -154,6 +154,9 @@ class CaseCreateSerializer(serializers.Serializer):
     longitude = Coordinate(180, required=False, allow_null=True, default=None)
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    reporter_confidential = serializers.BooleanField(
+        required=False, default=False, help_text="保密举报：上报人身份对承办部门保密（站长可见）"
+    )
     parties = serializers.ListField(
         child=PartyInputSerializer(),
         required=False,

@@ -1,7 +1,8 @@
 """What the API returns. Read-only serializers; input serializers live in ``cases.api.inputs``.
 
-Personal data (parties' phone and ID number, the source contact's phone) is masked with
-``cases.masking`` unless the serializer context says ``full_pii`` (see ``cases.access.sees_personal_data``).
+Personal data is shown as the need-to-know policy (``cases.privacy``) lets the viewer see it:
+the context's ``visibility`` for one case (the detail and a case's lists), else the policy asked
+per row for the context's ``request.user`` (lists, whose rows carry the policy's facts).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.masking import mask_id_number, mask_phone
+from cases import privacy
 from cases.models import (
     Assignment,
     Attachment,
@@ -126,23 +127,36 @@ class GridSerializer(serializers.ModelSerializer):
 # --- A case's parts ---------------------------------------------------------------------------
 
 
-def _full_pii(serializer: serializers.Serializer) -> bool:
-    return bool(serializer.context.get("full_pii"))
+def _visibility(serializer: serializers.Serializer, case: Case) -> privacy.Visibility:
+    """What the viewer sees of ``case`` in full: the context's, else the policy's for the user."""
+    shown = serializer.context.get("visibility")
+    if shown is not None:
+        return shown
+    request = serializer.context.get("request")
+    return privacy.visibility(request.user, case) if request is not None else privacy.MASKED
 
 
 class PartySerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField(help_text="姓名；无权查看时脱敏，如 张某")
     phone = serializers.SerializerMethodField(help_text="联系电话；无权查看时脱敏，如 139****0001")
-    id_number = serializers.SerializerMethodField(help_text="身份证号；无权查看时脱敏，如 330106********1234")
+    id_number = serializers.SerializerMethodField(help_text="身份证号；无权查看时脱敏，如 330***********1234")
+    address = serializers.SerializerMethodField(help_text="住址；无权查看时只到楼栋，如 幸福小区3幢***")
 
     class Meta:
         model = Party
         fields = ["id", "role", "name", "phone", "id_number", "address", "organization"]
 
+    def get_name(self, party: Party) -> str:
+        return privacy.shown_name(party.name, _visibility(self, party.case))
+
     def get_phone(self, party: Party) -> str:
-        return party.phone if _full_pii(self) else mask_phone(party.phone)
+        return privacy.shown_phone(party.phone, _visibility(self, party.case))
 
     def get_id_number(self, party: Party) -> str:
-        return party.id_number if _full_pii(self) else mask_id_number(party.id_number)
+        return privacy.shown_id_number(party.id_number, _visibility(self, party.case))
+
+    def get_address(self, party: Party) -> str:
+        return privacy.shown_address(party.address, _visibility(self, party.case))
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -168,28 +182,45 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField(help_text="下载地址（经权限校验）")
+    download_url = serializers.SerializerMethodField(help_text="下载地址（经权限校验）；无权查看时为空")
+    withheld = serializers.SerializerMethodField(help_text="照片可能拍到人，您无权查看：只告知其存在")
 
     class Meta:
         model = Attachment
-        fields = ["id", "original_name", "content_type", "size", "purpose", "uploaded_at", "download_url"]
+        fields = ["id", "original_name", "content_type", "size", "purpose", "uploaded_at", "download_url", "withheld"]
 
-    def get_download_url(self, attachment: Attachment) -> str:
+    def get_withheld(self, attachment: Attachment) -> bool:
+        return privacy.shows_people(attachment) and privacy.P.PHOTOS not in _visibility(self, attachment.case)
+
+    def get_download_url(self, attachment: Attachment) -> str | None:
+        if self.get_withheld(attachment):
+            return None
         return reverse("api:case-attachment-download", args=[attachment.case_id, attachment.pk])
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = UserRefSerializer(allow_null=True)
+    actor = serializers.SerializerMethodField(help_text="操作人；保密举报的上报人对承办部门不显示")
 
     class Meta:
         model = CaseEvent
         fields = ["id", "action", "from_status", "to_status", "actor", "reason", "payload", "created_at"]
 
+    @extend_schema_field(UserRefSerializer(allow_null=True))
+    def get_actor(self, event: CaseEvent) -> dict | None:
+        if event.actor is None or privacy.hides_actor(event, _visibility(self, event.case)):
+            return None
+        return UserRefSerializer(event.actor).data
+
 
 class ParticipantSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField(help_text="姓名；当事人等群众无权查看时脱敏，如 张某")
+
     class Meta:
         model = MediationParticipant
         fields = ["id", "role", "name", "department", "user", "organization", "attended"]
+
+    def get_name(self, participant: MediationParticipant) -> str:
+        return privacy.shown_participant_name(participant, _visibility(self, participant.session.case))
 
 
 class MediationSessionSerializer(serializers.ModelSerializer):
@@ -304,6 +335,7 @@ class CaseListSerializer(serializers.ModelSerializer):
     category = CategoryRefSerializer(allow_null=True)
     lead_department = DepartmentRefSerializer(allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    address = serializers.SerializerMethodField(help_text="地址；无权查看时只到楼栋，如 幸福小区3幢***")
 
     class Meta:
         model = Case
@@ -338,6 +370,14 @@ class CaseListSerializer(serializers.ModelSerializer):
             "satisfaction",
         ]
 
+    def get_address(self, case: Case) -> str:
+        return privacy.shown_address(case.address, _visibility(self, case))
+
+
+class PersonalDataSerializer(serializers.Serializer):
+    full = serializers.ListField(child=serializers.ChoiceField(choices=[str(f) for f in privacy.PersonalData]))
+    reporter_hidden = serializers.BooleanField()
+
 
 class StoredPlanField(serializers.JSONField):
     """``Case.dispatch_plan`` as stored, its reasons worded in the request's language."""
@@ -348,8 +388,9 @@ class StoredPlanField(serializers.JSONField):
 
 class CaseDetailSerializer(CaseListSerializer):
     dispatch_plan = StoredPlanField(read_only=True)
-    reporter = UserRefSerializer(allow_null=True)
-    reporter_phone = serializers.SerializerMethodField(help_text="来源联系电话；无权查看时脱敏")
+    reporter = serializers.SerializerMethodField(help_text="上报账号；保密举报对承办部门不显示")
+    reporter_name = serializers.SerializerMethodField(help_text="来源联系人；无权查看时脱敏，保密举报时不显示")
+    reporter_phone = serializers.SerializerMethodField(help_text="来源联系电话；无权查看时脱敏，保密举报时不显示")
     duplicate_of = CaseRefSerializer(allow_null=True)
     parties = PartySerializer(many=True)
     assignments = AssignmentSerializer(many=True)
@@ -367,7 +408,11 @@ class CaseDetailSerializer(CaseListSerializer):
         child=serializers.CharField(),
         help_text="按流转规则，当前用户此刻可尝试的操作（POST /api/cases/{id}/<操作>/）",
     )
-    pii_masked = serializers.SerializerMethodField(help_text="当事人电话、身份证号是否已脱敏")
+    pii_masked = serializers.SerializerMethodField(help_text="是否有个人信息对您脱敏")
+    personal_data = serializers.SerializerMethodField(
+        help_text="您可查看完整的个人信息种类（people 姓名电话、id_numbers 身份证号、addresses 地址、"
+        "reporter 上报人、photos 照片、mediation 调处参与人），及上报人是否对您保密"
+    )
 
     class Meta(CaseListSerializer.Meta):
         fields = [
@@ -376,6 +421,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "reporter",
             "reporter_name",
             "reporter_phone",
+            "reporter_confidential",
             "dispatch_plan",
             "dispatch_override",
             "duplicate_of",
@@ -390,13 +436,30 @@ class CaseDetailSerializer(CaseListSerializer):
             "my_roles",
             "available_actions",
             "pii_masked",
+            "personal_data",
         ]
 
+    def _reporter(self, case: Case) -> dict:
+        return privacy.shown_reporter(case, _visibility(self, case))
+
+    @extend_schema_field(UserRefSerializer(allow_null=True))
+    def get_reporter(self, case: Case) -> dict | None:
+        user = self._reporter(case)["user"]
+        return UserRefSerializer(user).data if user is not None else None
+
+    def get_reporter_name(self, case: Case) -> str:
+        return self._reporter(case)["name"]
+
     def get_reporter_phone(self, case: Case) -> str:
-        return case.reporter_phone if _full_pii(self) else mask_phone(case.reporter_phone)
+        return self._reporter(case)["phone"]
 
     def get_pii_masked(self, case: Case) -> bool:
-        return not _full_pii(self)
+        return _visibility(self, case).masked
+
+    @extend_schema_field(PersonalDataSerializer)
+    def get_personal_data(self, case: Case) -> dict:
+        shown = _visibility(self, case)
+        return {"full": sorted(str(f) for f in shown.full), "reporter_hidden": shown.reporter_hidden}
 
 
 # --- The dispatch plan preview ----------------------------------------------------------------

@@ -4,11 +4,10 @@ Scope: every case list starts from ``visible_cases(user)``; every case-bound vie
 ``access_case`` (404 out of scope). Whether an action is allowed is the transition table's call
 (403 with the service's message).
 
-Personal data: parties' phone and ID number and the source contact's phone are shown in full
-to the people who work the case — the chief of its station, the departments assigned to it
-(lead and co, mediator included) — and to the user who filed it (they typed it in). Everyone
-else sees them masked: leaders (the dashboard needs no phone numbers), grid workers who only
-walk the grid, liaison officers not assigned.
+Personal data: shown as the need-to-know policy (``cases.privacy``) lets the user see it, and
+what was shown in full is written to the view log (``cases.viewlog``): the detail, the list (the
+address), a case's mediation rounds (participants' names); every download is logged too, and a
+photo that may show people is refused (403) to a viewer without ``photos``.
 """
 
 from __future__ import annotations
@@ -16,15 +15,18 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases import privacy, viewlog
 from cases.access import access_case, visible_cases
 from cases.api import filters, inputs
 from cases.api import serializers as out
@@ -38,8 +40,13 @@ from workstation.models import Department, Grid, Membership, StationDepartment, 
 
 
 def case_detail_data(user, case_id: int, *, gated: bool = True) -> dict:
+    """The case as the user may see it; what it shows in full goes to the view log."""
     case = case_detail_for(user, case_id, gated=gated)
-    return out.CaseDetailSerializer(case, context={"full_pii": case.full_pii}).data
+    data = out.CaseDetailSerializer(case, context={"visibility": case.visibility}).data
+    # The detail carries no mediation rounds (their own endpoint logs those names).
+    shown = case.visibility.full - {privacy.P.MEDIATION}
+    viewlog.record_views(user, [(case, shown)], channel="api:case")
+    return data
 
 
 # --- Cases ------------------------------------------------------------------------------------
@@ -61,7 +68,17 @@ class CaseListView(generics.ListAPIView):
     pagination_class = filters.CasePagination
 
     def get_queryset(self):
-        return visible_cases(self.request.user).select_related(*CASE_ROW)
+        return privacy.with_visibility_facts(visible_cases(self.request.user), self.request.user).select_related(
+            *CASE_ROW
+        )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        # The rows of this page whose address was shown in full: one INSERT for the page.
+        page = getattr(self.paginator, "page", None)
+        rows = list(page) if page is not None else []
+        viewlog.record_shown(request.user, rows, channel="api:cases", fields=[privacy.P.ADDRESSES])
+        return response
 
     def post(self, request):
         data = _valid(inputs.CaseCreateSerializer, request.data)
@@ -145,8 +162,15 @@ class CaseChildrenView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no case
             return self.serializer_class.Meta.model.objects.none()
-        case = access_case(self.request.user, self.kwargs["pk"])
-        return self.optimise(getattr(case, self.related).all())
+        self.case = access_case(self.request.user, self.kwargs["pk"])
+        return self.optimise(getattr(self.case, self.related).all())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "case"):
+            # One policy answer for every row (the case's assignments and summonses: two queries).
+            context["visibility"] = privacy.visibility(self.request.user, self.case)
+        return context
 
     def optimise(self, queryset):
         return queryset
@@ -181,6 +205,13 @@ class CaseMediationsView(CaseChildrenView):
     def optimise(self, queryset):
         participants = MediationParticipant.objects.order_by("pk")
         return queryset.select_related("created_by").prefetch_related(Prefetch("participants", participants))
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        shown = privacy.visibility(request.user, self.case)
+        if response.data.get("results") and privacy.P.MEDIATION in shown:
+            viewlog.record_views(request.user, [(self.case, [privacy.P.MEDIATION])], channel="api:mediations")
+        return response
 
 
 @extend_schema_view(get=extend_schema(summary="督办（预警、超期、升级、挂牌督办）", tags=["案件"]))
@@ -220,7 +251,9 @@ def downloaded(response):
 
 
 class AttachmentDownloadView(APIView):
-    """Files pass the same gate as the case they belong to (no public media URL)."""
+    """Files pass the same gate as the case they belong to (no public media URL), then the
+    need-to-know policy: a photo that may show people (report, evidence) is refused (403) to a
+    viewer without ``photos``; the case page tells them it exists. Every download is logged."""
 
     @extend_schema(
         summary="下载附件",
@@ -230,10 +263,13 @@ class AttachmentDownloadView(APIView):
     def get(self, request, pk: int, attachment_id: int):
         case = access_case(request.user, pk)
         attachment = get_object_or_404(case.attachments, pk=attachment_id)
+        if not privacy.may_download(request.user, case, attachment):
+            raise PermissionDenied(_("该照片可能拍到当事人，您无权查看"))
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
+        viewlog.record_download(request.user, attachment)
         return downloaded(
             FileResponse(
                 handle,

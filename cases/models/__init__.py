@@ -54,6 +54,10 @@ from cases.models.taxonomy import (
     TimeUnit,
     Urgency,
 )
+from cases.models.viewlog import (
+    AccessKind,
+    PersonalDataAccess,
+)
 
 __all__ = [
     "INACTIVE_ASSIGNMENT_STATUSES",
@@ -61,6 +65,7 @@ __all__ = [
     "OPEN_STATUSES",
     "TEXT_MAX_LENGTH",
     "TITLE_MAX_LENGTH",
+    "AccessKind",
     "Assignment",
     "AssignmentRole",
     "AssignmentStatus",
@@ -87,6 +92,7 @@ __all__ = [
     "MediationSession",
     "Party",
     "PartyRole",
+    "PersonalDataAccess",
     "ReturnRequest",
     "Satisfaction",
     "SlaRule",

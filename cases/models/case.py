@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.masking import mask_name
 from cases.models.lengths import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from cases.models.taxonomy import Category, Urgency
 from cases.validators import ID_NUMBER_PATTERN, validate_id_number
@@ -111,6 +112,8 @@ class Case(models.Model):
     )
     reporter_name = models.CharField(_("来源联系人"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("来源联系电话"), max_length=20, blank=True)
+    # 匿名/保密举报: the reporter asked that the departments not learn who they are (cases.privacy).
+    reporter_confidential = models.BooleanField(_("保密举报"), default=False, help_text=_("上报人身份对承办部门保密"))
 
     # The dispatch decision: the rule's plan, and the chief's override beside it.
     dispatch_mode = models.CharField(_("分拨方式"), max_length=10, choices=DispatchMode.choices, blank=True)
@@ -268,7 +271,8 @@ class Party(models.Model):
         indexes = [models.Index(fields=["phone"], name="party_phone", condition=~Q(phone=""))]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_role_display()})"
+        # Masked: a string of a party turns up in admin titles, logs and error reports.
+        return f"{mask_name(self.name)} ({self.get_role_display()})"
 
 
 class AttachmentPurpose(models.TextChoices):

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
-from cases import action_forms
+from cases import action_forms, privacy, viewlog
 from cases.access import scope_of
 from cases.api.filters import CaseFilter
 from cases.api.inputs import MAX_ID
@@ -60,8 +60,12 @@ def _chosen(request: HttpRequest, queue) -> dict:
         return {"chosen_errors": chosen.errors}
     user = request.user
     actions = available_actions(user, case)
+    shown = privacy.visibility(user, case)
+    if case.address:
+        viewlog.record_views(user, [(case, shown.full & {privacy.P.ADDRESSES})], channel="page:intake")
     return {
         "case": case,
+        "address": privacy.shown_address(case.address, shown),
         "duplicates": duplicate_candidates(case, viewer=user),
         "forms": [action_forms.action_form(key, case) for key in actions if key in DESK_ACTIONS],
         "may_merge": "merge" in actions,

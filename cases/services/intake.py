@@ -113,9 +113,12 @@ def case_report(
     files: Iterable[UploadedFile] = (),
     reporter_name: str = "",
     reporter_phone: str = "",
+    reporter_confidential: bool = False,
     reported_at: datetime | None = None,
 ) -> Case:
-    """File a new case in status REPORTED, with its parties and photos, and tell the chiefs."""
+    """File a new case in status REPORTED, with its parties and photos, and tell the chiefs.
+    ``reporter_confidential``: the reporter asks that the departments not learn who reported
+    (匿名/保密举报, ``cases.privacy`` rule 3)."""
     title, description = title.strip(), description.strip()
     parties = list(parties)
     if not title:
@@ -156,6 +159,7 @@ def case_report(
             reporter=actor,
             reporter_name=reporter_name,
             reporter_phone=reporter_phone,
+            reporter_confidential=reporter_confidential,
             status=CaseStatus.REPORTED,
             reported_at=moment,
             **_accept_deadline(moment, category, urgency),
