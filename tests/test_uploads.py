@@ -99,7 +99,7 @@ def test_a_photo_loses_its_gps_and_camera_exif_and_keeps_its_pixels(world, resol
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the GPS block is there to lose
     assert resolve(world, resolvable, upload("现场.jpg", original)).status_code == 200
     attachment = Attachment.objects.get(case=resolvable)
-    download = client_for(world.tiaojie).get(f"/api/cases/{resolvable.pk}/attachments/{attachment.pk}/download/")
+    download = client_for(world.zhang).get(f"/api/cases/{resolvable.pk}/attachments/{attachment.pk}/download/")
     content = b"".join(download.streaming_content)
     assert content != original and b"PhoneMaker" not in content
     with Image.open(io.BytesIO(content)) as image:

@@ -69,10 +69,11 @@ def _accept_deadline(moment: datetime, category: Category | None, urgency: str) 
     return deadline_fields(Deadline.ACCEPT, start=moment, due_at=due(moment, limit), unit=limit[1])
 
 
-def _check_reporter(actor, station: Workstation, grid: Grid | None, source: str, reporter: tuple[str, str]) -> None:
-    """Who may report here: the station's chief (a walk-in, a leader's instruction, naming the
-    person who came), or a grid worker for one of their own grids, as themselves: a grid worker's
-    report is a grid report, never a leader's instruction, and its reporter is the worker."""
+def _check_reporter(actor, station: Workstation, grid: Grid | None, source: str) -> None:
+    """Who may report here: the station's chief (a walk-in, a leader's instruction), or a grid
+    worker for one of their own grids, and then as a grid report: never a leader's instruction or
+    a walk-in. The reporter account is always the caller (no argument names another); a grid
+    worker may name the resident who told them (``reporter_name`` / ``reporter_phone``)."""
     if actor is None:  # an outside system, authenticated by its own token
         return
     scope = scope_of(actor)
@@ -82,10 +83,6 @@ def _check_reporter(actor, station: Workstation, grid: Grid | None, source: str,
         if source != Source.GRID:
             message = _("网格员只能上报网格事件，不能登记为“%(source)s”") % {"source": Source(source).label}
             raise Forbidden(message, errors={"source": [message]})
-        for field, value in zip(("reporter_name", "reporter_phone"), reporter, strict=True):
-            if value:
-                message = _("网格员上报时，上报人即本人，不能另填")
-                raise Forbidden(message, errors={field: [message]})
         if grid is None:
             raise invalid("grid", _("请选择您负责的网格"))
         if grid.pk in scope.grids:
@@ -137,7 +134,7 @@ def case_report(
                 validate_id_number(party.id_number)
             except ValidationError as refused:
                 raise invalid(f"parties.{index}.id_number", refused.messages[0]) from None
-    _check_reporter(actor, station, grid, source, (reporter_name.strip(), reporter_phone.strip()))
+    _check_reporter(actor, station, grid, source)
     uploads = clean_uploads(files, field="files", types=PHOTO_TYPES)
 
     moment = reported_at or now()
