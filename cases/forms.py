@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, PartyRole, Urgency
-from cases.services.attachments import MAX_PHOTO_BYTES, MAX_PHOTOS, PHOTO_TYPES
+from cases.services.attachments import MAX_CASE_BYTES, MAX_FILE_BYTES, MAX_FILES, PHOTO_TYPES
 from cases.services.intake import MAX_PARTIES, PartyInput
 from cases.validators import validate_id_number
 from workstation.models import Grid
@@ -43,27 +43,36 @@ class PhotosInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Several photos from the phone's camera or gallery, each checked for type and size."""
+    """Several photos from the phone's camera or gallery. The form checks what the browser says
+    (type, size, count, the same limits the page's script checks before upload); the service
+    checks the content itself (``cases.services.attachments.clean_uploads``)."""
 
-    widget = PhotosInput(
-        attrs={"accept": "image/*", "capture": "environment", "multiple": True, "data-max-bytes": MAX_PHOTO_BYTES}
-    )
+    widget = PhotosInput(attrs={"accept": ",".join(PHOTO_TYPES), "capture": "environment", "multiple": True})
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
-        self.widget.attrs.update({"data-types": ",".join(PHOTO_TYPES), "data-max-count": MAX_PHOTOS})
+        self.widget.attrs.update(
+            {
+                "data-types": ",".join(PHOTO_TYPES),
+                "data-max-count": MAX_FILES,
+                "data-max-bytes": MAX_FILE_BYTES,
+                "data-max-total-bytes": MAX_CASE_BYTES,
+            }
+        )
 
     def clean(self, data, initial=None):
         photos = [super(PhotosField, self).clean(upload, initial) for upload in data or []]
-        if len(photos) > MAX_PHOTOS:
-            raise forms.ValidationError(_("最多上传%(count)s张照片") % {"count": MAX_PHOTOS})
+        if len(photos) > MAX_FILES:
+            raise forms.ValidationError(_("最多上传%(count)s张照片") % {"count": MAX_FILES})
         for photo in photos:
             if photo.content_type not in PHOTO_TYPES:
-                raise forms.ValidationError(_("“%(name)s”不是照片（JPEG、PNG、WebP 或 HEIC）") % {"name": photo.name})
-            if photo.size > MAX_PHOTO_BYTES:
+                raise forms.ValidationError(_("“%(name)s”不是照片（JPEG、PNG 或 WebP）") % {"name": photo.name})
+            if photo.size > MAX_FILE_BYTES:
                 raise forms.ValidationError(
-                    _("“%(name)s”超过 %(mb)s MB") % {"name": photo.name, "mb": MAX_PHOTO_BYTES // MB}
+                    _("“%(name)s”超过 %(mb)s MB") % {"name": photo.name, "mb": MAX_FILE_BYTES // MB}
                 )
+        if sum(photo.size for photo in photos) > MAX_CASE_BYTES:
+            raise forms.ValidationError(_("照片合计不能超过 %(mb)s MB") % {"mb": MAX_CASE_BYTES // MB})
         return photos
 
 
@@ -129,7 +138,7 @@ class ReportForm(PageForm):
         required=False,
         help_text=_("勾选后，上报人的身份只有站长可见，承办部门看不到"),
     )
-    photo_limits = {"count": MAX_PHOTOS, "mb": MAX_PHOTO_BYTES // MB}
+    photo_limits = {"count": MAX_FILES, "mb": MAX_FILE_BYTES // MB, "total_mb": MAX_CASE_BYTES // MB}
 
     def __init__(self, *args, grids, **kwargs):
         """``grids``: where this person may report (the service checks it again)."""

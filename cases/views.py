@@ -20,7 +20,15 @@ from cases.api.actions import ACTIONS
 from cases.api.filters import CaseFilter
 from cases.api.serializers import PartySerializer
 from cases.forms import PartyFormSet, ReportForm
-from cases.models import CaseEvent, MediationParticipant, MediationSession, Satisfaction, Supervision
+from cases.models import (
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    CaseEvent,
+    MediationParticipant,
+    MediationSession,
+    Satisfaction,
+    Supervision,
+)
 from cases.pages.mediation import MEDIATION_ACTIONS, mediation_panel
 from cases.selectors import (
     case_detail_queryset,
@@ -103,9 +111,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "rows": rows(page), "filter": filterset}, status=status)
 
 
+# The service's argument → the form's field, where they are named differently.
+REPORT_FIELDS = {"files": "photos"}
+
+
 def _show_refusal(form: ReportForm, refused: LifecycleError) -> None:
     """The service's reason beside the field it names, or above the form."""
     for name, messages in refused.errors.items() or [(None, [refused.message])]:
+        name = REPORT_FIELDS.get(name, name)
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
 
@@ -125,7 +138,9 @@ def report(request: HttpRequest) -> HttpResponse:
     with what was typed and the reason beside each field (400, or 403 from the service). To htmx,
     the category the keyword rules suggest for the text typed so far."""
     if request.htmx.target == "suggestion":
-        suggestion = category_suggestion(request.GET.get("title", ""), request.GET.get("description", ""))
+        # The text typed so far, cut at the lengths the form accepts: a query string is no way round them.
+        title = request.GET.get("title", "")[:TITLE_MAX_LENGTH]
+        suggestion = category_suggestion(title, request.GET.get("description", "")[:TEXT_MAX_LENGTH])
         return render(request, "cases/report.html#suggestion", {"suggestion": suggestion})
     grids = report_grids(request.user)
     if request.method != "POST":

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "governance.faults.DatabaseUnavailableMiddleware",  # a dropped connection: 503, not 500
 ]
 
 ROOT_URLCONF = "governance.urls"

@@ -1,7 +1,8 @@
 """Notices in admin: read-only, shown in the admin user's language."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases.admin import ReadOnlyAdmin, ReadOnlyInline
 from notifications.models import Notification, NotificationDelivery
@@ -29,7 +30,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(NotificationDelivery)
 class NotificationDeliveryAdmin(ReadOnlyAdmin):
-    list_display = ("notification_title", "recipient", "channel", "status", "attempts", "sent_at")
+    list_display = ("notification_title", "recipient", "channel", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status", "channel")
     search_fields = ("notification__title", "notification__recipient__username")
     list_select_related = ("notification__recipient",)
@@ -43,3 +44,15 @@ class NotificationDeliveryAdmin(ReadOnlyAdmin):
     @admin.display(description=_("接收人"))
     def recipient(self, obj: NotificationDelivery) -> str:
         return str(obj.notification.recipient)
+
+    def changelist_view(self, request, extra_context=None):
+        """Copies that will never be sent are said at the top of the list, with a link to them."""
+        given_up = NotificationDelivery.objects.filter(status=NotificationDelivery.Status.GAVE_UP).count()
+        if given_up:
+            message = ngettext(
+                "%(count)s 条通知多次投递失败，已停止重试：请核对接收人的手机号或邮箱，或短信、邮件服务。",
+                "%(count)s 条通知多次投递失败，已停止重试：请核对接收人的手机号或邮箱，或短信、邮件服务。",
+                given_up,
+            )
+            messages.warning(request, message % {"count": given_up})
+        return super().changelist_view(request, extra_context)

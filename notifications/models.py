@@ -73,6 +73,8 @@ class NotificationDelivery(models.Model):
         SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
+        # Failed MAX_ATTEMPTS times (notifications.services): no more tries; admins see it.
+        GAVE_UP = "gave_up", _("多次失败，已停止重试")
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)

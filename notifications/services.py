@@ -151,7 +151,8 @@ def deliver(notification_ids: Iterable[int]) -> Outcome:
 
     1. Make sure each owed channel has its delivery row (normally written with the notification).
     2. Claim each unsent row: pending, or failed with attempts left; one caller wins the UPDATE.
-    3. Send, then mark the row sent, or failed with the error for a later attempt.
+    3. Send, then mark the row sent, or failed with the error for a later attempt; failed on its
+       ``MAX_ATTEMPTS``-th try, it is given up (``gave_up``, listed for admins) and never tried again.
     """
     notifications = list(Notification.objects.filter(pk__in=list(notification_ids)).select_related("recipient"))
     NotificationDelivery.objects.bulk_create(deliveries_for(notifications), ignore_conflicts=True)
@@ -170,8 +171,18 @@ def deliver(notification_ids: Iterable[int]) -> Outcome:
         try:
             SENDERS[delivery.channel](notification)
         except Exception as exc:
-            NotificationDelivery.objects.filter(pk=delivery.pk).update(status=Status.FAILED, last_error=str(exc)[:500])
-            log.warning("delivery %s over %s failed: %s", notification.pk, delivery.channel, exc)
+            final = delivery.attempts + 1 >= MAX_ATTEMPTS  # this try was the last one
+            status = Status.GAVE_UP if final else Status.FAILED
+            NotificationDelivery.objects.filter(pk=delivery.pk).update(status=status, last_error=str(exc)[:500])
+            log.log(
+                logging.ERROR if final else logging.WARNING,
+                "delivery %s over %s failed (try %s of %s): %s",
+                notification.pk,
+                delivery.channel,
+                delivery.attempts + 1,
+                MAX_ATTEMPTS,
+                exc,
+            )
             failed += 1
             continue
         NotificationDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENT, sent_at=clock.now())
@@ -186,23 +197,34 @@ FAILED_RETRY_AFTER = timedelta(minutes=5)
 QUEUE_CHUNK = 100
 
 
+def failed_due(now: datetime) -> Q:
+    """Failed rows whose next try is due: ``FAILED_RETRY_AFTER`` after the first failure, doubling
+    with each further one (5, 10, 20, 40 min)."""
+    due = Q(pk__in=[])
+    for attempts in range(1, MAX_ATTEMPTS):
+        wait = FAILED_RETRY_AFTER * 2 ** (attempts - 1)
+        due |= Q(status=Status.FAILED, attempts=attempts, claimed_at__lte=now - wait)
+    return due
+
+
 def sweep_deliveries(now: datetime | None = None) -> int:
     """Queue every outside-channel copy still owed; return how many notifications were queued.
 
     1. Rows left "sending" for longer than ``STALE_AFTER`` (a worker died mid-send) become failed.
     2. Owed: pending rows older than ``DELIVERY_GRACE`` (their task was never queued: the broker was
-       down at commit) and failed rows last tried ``FAILED_RETRY_AFTER`` ago, with tries left.
+       down at commit) and failed rows whose backoff has passed (``failed_due``), with tries left.
     3. Queue their notifications in chunks. The task claims each row, so a copy whose own task is
        running at the same time is still sent once.
     """
     now = now or clock.now()
     # last_error is stored text in the language of record.
-    NotificationDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER).update(
-        status=Status.FAILED, last_error="发送中断（超时未完成），将重试"
+    stale = NotificationDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER)
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.GAVE_UP, last_error="发送中断（超时未完成），已停止重试"
     )
+    stale.update(status=Status.FAILED, last_error="发送中断（超时未完成），将重试")
     owed = NotificationDelivery.objects.filter(
-        Q(status=Status.PENDING, notification__created_at__lte=now - DELIVERY_GRACE)
-        | Q(status=Status.FAILED, claimed_at__lte=now - FAILED_RETRY_AFTER),
+        Q(status=Status.PENDING, notification__created_at__lte=now - DELIVERY_GRACE) | failed_due(now),
         attempts__lt=MAX_ATTEMPTS,
     )
     ids = sorted(set(owed.values_list("notification_id", flat=True)))

@@ -10,8 +10,9 @@ def deliver_notifications(self, notification_ids: list[int]) -> int:
     """Send the outside-channel copies (e-mail, SMS) of these notifications, once each.
 
     A failed copy is retried with backoff (30 s, 1, 2, 4 min); each try claims the row again, so
-    a copy already sent is never sent twice. After that the delivery sweep takes over, up to
-    ``MAX_ATTEMPTS`` tries in all.
+    a copy already sent is never sent twice. The fifth failure is the ``MAX_ATTEMPTS``-th try: the
+    copy is given up (``gave_up``), which admins see in the deliveries list. Should the retries not
+    get queued, the delivery sweep takes over with slower backoff, up to the same total.
     """
     from notifications.services import deliver
 

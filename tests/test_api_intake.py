@@ -2,6 +2,8 @@
 with that source's service-account token; a bad payload stores nothing."""
 
 import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connections, transaction
@@ -15,10 +17,16 @@ from notifications.models import Notification
 from tests.api_helpers import assert_error, wait_for_lock_waiters
 from tests.personas import build_world
 
+
+def hours_ago(hours: float) -> str:
+    """A report time the outside system could send now: within the accepted window."""
+    return (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(hours=hours)).isoformat(timespec="seconds")
+
+
 PAYLOADS = {
     "110": {
         "jqbh": "J3301062026112800123",
-        "bjsj": "2026-11-28T09:15:00+08:00",
+        "bjsj": hours_ago(3),
         "bjnr": "报警人称楼上邻居空调外机噪音扰民，双方发生口角，无人员受伤",
         "jqlb": "纠纷-邻里纠纷",
         "jqdj": "1",
@@ -31,7 +39,7 @@ PAYLOADS = {
     },
     "12345": {
         "gdbh": "GD202611280456",
-        "slsj": "2026-11-28T10:02:00+08:00",
+        "slsj": hours_ago(2),
         "sqbt": "某餐馆拖欠员工工资三个月",
         "sqnr": "来电人反映其在振兴路某餐馆工作，老板拖欠三个月工资共计1.8万元，要求协调支付",
         "sqlx": "投诉",
@@ -45,7 +53,7 @@ PAYLOADS = {
         "event_id": "SPT-2026-000789",
         "event_title": "小区楼道堆放杂物堵塞消防通道",
         "event_content": "网格巡查发现3幢2单元楼道堆放大量纸箱，堵塞消防通道，存在安全隐患",
-        "occur_time": "2026-11-28T08:40:00+08:00",
+        "occur_time": hours_ago(4),
         "address": "紫金凰小区3幢2单元",
         "location": {"longitude": "120.149900", "latitude": "30.271300"},
         "org_code": "ZX",
@@ -58,6 +66,7 @@ PAYLOADS = {
     },
 }
 EXTERNAL_ID = {"110": "jqbh", "12345": "gdbh", "four-platforms": "event_id"}
+REPORTED_AT = {"110": "bjsj", "12345": "slsj", "four-platforms": "occur_time"}
 
 
 def client_with(key: str) -> APIClient:
@@ -84,7 +93,8 @@ def test_a_push_files_one_case_and_a_repeat_returns_it(world, keys, source):
     assert body["external_id"] == PAYLOADS[source][EXTERNAL_ID[source]]
     case = Case.objects.get(pk=body["id"])
     assert (case.station, case.status, case.reporter) == (w.station, "reported", None)
-    assert case.number.startswith("ZX-20261128-")
+    reported = datetime.fromisoformat(PAYLOADS[source][REPORTED_AT[source]])
+    assert case.number.startswith(f"ZX-{reported:%Y%m%d}-")  # the day it was reported, there
 
     again = client.post(f"/api/intake/{source}/", PAYLOADS[source], format="json")
     assert again.status_code == 200

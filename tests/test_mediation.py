@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.models import Attachment, MediationSession
 from cases.services import mediation
-from cases.services.attachments import MAX_DOCUMENT_BYTES
+from cases.services.attachments import MAX_FILE_BYTES
 from cases.services.lifecycle import Invalid
 from tests.api_helpers import assert_error, client_for, get, post
 from tests.personas import walk_to
@@ -154,8 +154,8 @@ def test_the_agreement_document_is_an_attachment_of_the_case_behind_its_gate(wor
 @pytest.mark.parametrize(
     ("upload", "reason"),
     [
-        (pdf("协议.docx", b"PK\x03\x04", "application/vnd.openxmlformats"), "不是 PDF 或照片"),
-        (pdf("协议.pdf", b"%PDF" + b"0" * MAX_DOCUMENT_BYTES), "超过 10 MB"),
+        (pdf("协议.docx", b"PK\x03\x04", "application/vnd.openxmlformats"), "不是允许的类型"),
+        (pdf("协议.pdf", b"%PDF" + b"0" * MAX_FILE_BYTES), "超过 10 MB"),
     ],
 )
 def test_a_document_that_is_not_a_pdf_or_photo_or_too_large_is_refused_by_the_api(world, upload, reason):

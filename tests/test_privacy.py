@@ -24,6 +24,7 @@ from cases.services.mediation import ParticipantInput
 from governance import clock
 from tests.api_helpers import get
 from tests.personas import report_ac_dispute, walk_to
+from tests.uploads import jpeg
 
 pytestmark = pytest.mark.needs("postgresql")
 
@@ -39,7 +40,7 @@ KINDS = [str(k) for k in privacy.PersonalData]
 def file_case(w, *, actor=None, confidential=False) -> Case:
     """The air-conditioner dispute with every kind of personal data: a party with phone, ID
     number and home, the case's address, a source contact, a scene photo."""
-    photo = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff fake jpeg", content_type="image/jpeg")
+    photo = SimpleUploadedFile("现场.jpg", jpeg(), content_type="image/jpeg")  # a real one: uploads are decoded
     return case_report(
         actor=actor or w.wang,
         station=w.station,

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases.models import Case
-from cases.services.attachments import MAX_PHOTO_BYTES
+from cases.services.attachments import MAX_FILE_BYTES
 from tests.personas import walk_to
 
 pytestmark = pytest.mark.needs("postgresql")
@@ -64,7 +64,9 @@ def test_the_form_offers_the_workers_one_grid_preselected_and_a_fresh_key(world)
         r'name="idempotency_key" value="([0-9a-f-]{36})"', client_of(world.wang).get("/report/").content.decode()
     ).group(1)
     assert (
-        'capture="environment"' in page and 'accept="image/*"' in page and f'data-max-bytes="{MAX_PHOTO_BYTES}"' in page
+        'capture="environment"' in page
+        and 'accept="image/jpeg,image/png,image/webp"' in page
+        and f'data-max-bytes="{MAX_FILE_BYTES}"' in page
     )
     assert 'hx-trigger="input changed delay:500ms"' in page
 
@@ -120,7 +122,7 @@ def test_a_refused_report_shows_the_reason_beside_the_field_and_keeps_what_was_t
     ("upload", "reason"),
     [
         (photo("说明.pdf", b"%PDF-1.4", "application/pdf"), "“说明.pdf”不是照片"),
-        (photo("大.png", b"0" * (MAX_PHOTO_BYTES + 1)), "“大.png”超过 10 MB"),
+        (photo("大.png", b"0" * (MAX_FILE_BYTES + 1)), "“大.png”超过 10 MB"),
     ],
 )
 def test_photos_are_checked_on_arrival_with_the_limits_the_page_checks_before_upload(world, upload, reason):

@@ -27,6 +27,8 @@ from cases.models import (
     Source,
     Urgency,
 )
+from cases.models.lengths import MAX_ATTENDED, MAX_CO_DEPARTMENTS, MAX_PARTICIPANTS
+from cases.services.attachments import MAX_FILES
 from cases.services.feedback import GIVEN
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES
 from cases.services.mediation import ParticipantInput
@@ -38,8 +40,6 @@ REPORT_SOURCES = [(s.value, s.label) for s in (Source.GRID, Source.WALK_IN, Sour
 MAX_ID = 2**63 - 1  # a bigint column; larger numbers are simply not ids
 EARLIEST, LATEST = 2000, 2100
 MAX_UTC_OFFSET = timedelta(hours=14)  # UTC-12:00 … UTC+14:00 are the offsets in use
-# A round of mediation is a meeting in one room: these bound what one request may list.
-MAX_MEDIATION_DEPARTMENTS, MAX_MEDIATION_PARTICIPANTS = 30, 50
 
 
 def Id(**kwargs) -> serializers.IntegerField:
@@ -197,7 +197,9 @@ class DispatchSerializer(serializers.Serializer):
     category_id = Id(required=False, help_text="调整类别")
     mode = serializers.ChoiceField(choices=DispatchMode.choices, required=False, help_text="调整分拨方式")
     lead_id = Id(required=False, help_text="调整主办部门")
-    co_ids = serializers.ListField(child=Id(), required=False, help_text="调整协办部门（空列表表示不设协办）")
+    co_ids = serializers.ListField(
+        child=Id(), required=False, max_length=MAX_CO_DEPARTMENTS, help_text="调整协办部门（空列表表示不设协办）"
+    )
     handle_due_at = Moment(required=False, help_text="调整办理期限")
     reason = Text(NOTE_MAX_LENGTH, default="", help_text="调整方案时必填：理由")
     expected_status = expected_status()
@@ -269,7 +271,11 @@ class ResolveSerializer(serializers.Serializer):
 
 class ResolveMultipartSerializer(ResolveSerializer):
     files = serializers.ListField(
-        child=serializers.FileField(max_length=200), required=False, default=list, help_text="办结佐证（可多个）"
+        child=serializers.FileField(max_length=200),
+        required=False,
+        default=list,
+        max_length=MAX_FILES,
+        help_text="办结佐证：照片（JPEG、PNG、WebP）或 PDF，按内容识别；每个不超过 10 MB，案件合计不超过 50 MB",
     )
 
 
@@ -327,14 +333,14 @@ class ScheduleMediationSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        max_length=MAX_MEDIATION_DEPARTMENTS,
+        max_length=MAX_CO_DEPARTMENTS + 1,
         help_text="参加的部门（已派单部门或本站入驻部门）；不填表示全部已派单部门",
     )
     participants = ParticipantInputSerializer(
         many=True,
         required=False,
         default=list,
-        max_length=MAX_MEDIATION_PARTICIPANTS,
+        max_length=MAX_PARTICIPANTS,
         help_text="部门之外的参与人（律师、老娘舅、当事人…）；部门代表也可在此指定到人",
     )
 
@@ -347,7 +353,12 @@ class RecordMediationSerializer(serializers.Serializer):
     )
     agreement = Text(TEXT_MAX_LENGTH, default="", help_text="协议内容：达成协议时必填，部分达成时可填，未达成时不填")
     attended_ids = serializers.ListField(
-        child=Id(), required=False, allow_null=True, default=None, help_text="到场的参与人 id；不填表示全部到场"
+        child=Id(),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=MAX_ATTENDED,
+        help_text="到场的参与人 id；不填表示全部到场",
     )
 
 

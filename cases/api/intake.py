@@ -27,6 +27,7 @@ from cases.api.inputs import Coordinate, Moment
 from cases.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Case, PartyRole, Source, Urgency
 from cases.services.external import case_report_external
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES, PartyInput
+from cases.services.lifecycle import Invalid
 from cases.validators import validate_id_number
 from workstation.models import Grid, Workstation
 
@@ -45,7 +46,10 @@ def _station(code: str, field: str) -> Workstation:
 
 
 class IntakeAdapter(serializers.Serializer):
-    """Reads one system's payload; ``report()`` gives (external id, case_report's arguments)."""
+    """Reads one system's payload; ``report()`` gives (external id, case_report's arguments).
+    ``FIELDS`` names the system's field for an argument the service may refuse."""
+
+    FIELDS: dict[str, str] = {}
 
     def report(self) -> tuple[str, dict]:
         raise NotImplementedError
@@ -55,9 +59,10 @@ class Police110Adapter(IntakeAdapter):
     """110 非警务警情推送: the police system's incident record, field names as it sends them."""
 
     LEVELS = {"1": Urgency.NORMAL, "2": Urgency.URGENT, "3": Urgency.MAJOR}
+    FIELDS = {"reported_at": "bjsj"}
 
     jqbh = serializers.CharField(max_length=64, help_text="警情编号（外部编号）")
-    bjsj = Moment(help_text="报警时间")
+    bjsj = Moment(help_text="报警时间：不早于 30 天前，不晚于当前 5 分钟后")
     bjnr = serializers.CharField(max_length=TEXT_MAX_LENGTH, help_text="报警内容")
     jqlb = serializers.CharField(max_length=60, required=False, allow_blank=True, default="", help_text="警情类别")
     jqdj = serializers.ChoiceField(
@@ -96,9 +101,10 @@ class Hotline12345Adapter(IntakeAdapter):
     """12345 政务服务热线 work order (工单)."""
 
     URGENCY = {"一般": Urgency.NORMAL, "紧急": Urgency.URGENT, "特急": Urgency.MAJOR}
+    FIELDS = {"reported_at": "slsj"}
 
     gdbh = serializers.CharField(max_length=64, help_text="工单编号（外部编号）")
-    slsj = Moment(help_text="受理时间")
+    slsj = Moment(help_text="受理时间：不早于 30 天前，不晚于当前 5 分钟后")
     sqbt = serializers.CharField(max_length=100, help_text="诉求标题")
     sqnr = serializers.CharField(max_length=TEXT_MAX_LENGTH, help_text="诉求内容")
     sqlx = serializers.ChoiceField(
@@ -160,11 +166,12 @@ class FourPlatformsAdapter(IntakeAdapter):
     """基层治理四平台 event, with its grid, location and parties."""
 
     LEVELS = {1: Urgency.NORMAL, 2: Urgency.URGENT, 3: Urgency.MAJOR}
+    FIELDS = {"reported_at": "occur_time"}
 
     event_id = serializers.CharField(max_length=64, help_text="事件编号（外部编号）")
     event_title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     event_content = serializers.CharField(max_length=TEXT_MAX_LENGTH)
-    occur_time = Moment(help_text="发生/上报时间")
+    occur_time = Moment(help_text="发生/上报时间：不早于 30 天前，不晚于当前 5 分钟后")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     location = FourPlatformsLocation(required=False, allow_null=True, default=None)
     org_code = serializers.CharField(max_length=8, help_text="联动工作站编码")
@@ -228,7 +235,7 @@ class IntakeSource:
     @property
     def group(self) -> str:
         """The auth group of the source's service accounts."""
-        return f"intake:{self.slug}"
+        return f"{INTAKE_GROUP_PREFIX}{self.slug}"
 
     @property
     def username(self) -> str:
@@ -261,6 +268,20 @@ class IsSourceAccount(permissions.BasePermission):
         return bool(user and user.is_authenticated and user.groups.filter(name=view.intake.group).exists())
 
 
+INTAKE_GROUP_PREFIX = "intake:"
+
+
+class NotAnIntakeAccount(permissions.BasePermission):
+    """For the reference lists (stations with their liaison officers, departments, grids,
+    categories): people only. An intake service account pushes cases and reads nothing."""
+
+    message = gettext_lazy("外部推送账号只能推送事件，不能读取其他数据")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return not user.groups.filter(name__startswith=INTAKE_GROUP_PREFIX).exists()
+
+
 class IntakeView(APIView):
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsSourceAccount]
@@ -270,7 +291,12 @@ class IntakeView(APIView):
         adapter = self.intake.adapter(data=request.data)
         adapter.is_valid(raise_exception=True)
         external_id, fields = adapter.report()
-        case, created = case_report_external(source=self.intake.slug, external_id=external_id, **fields)
+        try:
+            case, created = case_report_external(source=self.intake.slug, external_id=external_id, **fields)
+        except Invalid as refused:  # in the source's own field names, like the adapter's refusals
+            raise serializers.ValidationError(
+                {adapter.FIELDS.get(name, name): messages for name, messages in refused.errors.items()}
+            ) from None
         case.created = created
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(IntakeResultSerializer(case).data, status=code)

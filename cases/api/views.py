@@ -22,6 +22,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import generics, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,6 +31,7 @@ from cases.access import access_case, visible_cases
 from cases.api import filters, inputs
 from cases.api import serializers as out
 from cases.api.actions import CaseAction
+from cases.api.intake import NotAnIntakeAccount
 from cases.models import Category, MediationParticipant
 from cases.selectors import CASE_ROW, case_detail_for, dispatch_plan_for, duplicate_candidates
 from cases.services.intake import PartyInput, case_report
@@ -236,6 +238,20 @@ class CaseSummonsesView(CaseChildrenView):
         return queryset.select_related("presence__department", "liaison_officer").order_by("pk")
 
 
+# A file opened on its own (the link, not the case page's <img>) is saved, never rendered by the
+# browser as a page of this site: ``attachment``, no sniffing a type other than the one stored,
+# and a sandbox (no script, no same origin) should anything still render it. The case page's
+# thumbnails load the same URL in <img>, which shows image bytes only, whatever the headers say.
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
+
+
+def downloaded(response):
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 class AttachmentDownloadView(APIView):
     """Files pass the same gate as the case they belong to (no public media URL), then the
     need-to-know policy: a photo that may show people (report, evidence) is refused (403) to a
@@ -256,7 +272,14 @@ class AttachmentDownloadView(APIView):
         except FileNotFoundError:
             raise Http404 from None
         viewlog.record_download(request.user, attachment)
-        return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+        return downloaded(
+            FileResponse(
+                handle,
+                as_attachment=True,
+                filename=attachment.original_name,
+                content_type=attachment.content_type or "application/octet-stream",
+            )
+        )
 
 
 # --- The current user -------------------------------------------------------------------------
@@ -274,7 +297,11 @@ class MeView(APIView):
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reference data for people; an intake service account gets 403 (it needs none of it, and
+    the stations name their liaison officers)."""
+
     pagination_class = filters.PagePagination
+    permission_classes = [IsAuthenticated, NotAnIntakeAccount]
 
 
 @extend_schema_view(

@@ -29,7 +29,7 @@ from cases.models import (
     ReturnRequest,
 )
 from cases.selectors import chiefs_of
-from cases.services.attachments import attach_files
+from cases.services.attachments import EVIDENCE_TYPES, attach_files, clean_uploads
 from cases.services.lifecycle import OPEN_CO, Conflict, Step, invalid, now, transition
 from notifications.services import notify
 from workstation.calendar import get_calendar
@@ -282,12 +282,13 @@ def case_resolve(
     text = (text or "").strip()
     if not text:
         raise invalid("text", _("请填写办理结果"))
+    uploads = clean_uploads(files, field="files", types=EVIDENCE_TYPES)
 
     def step(case: Case, lead: Assignment) -> Step:
         moment = now()
         lead.status, lead.finished_at = A.DONE, moment
         lead.save(update_fields=["status", "finished_at"])
-        attachments = attach_files(case, files, purpose=AttachmentPurpose.EVIDENCE, actor=actor)
+        attachments = attach_files(case, uploads, purpose=AttachmentPurpose.EVIDENCE, actor=actor, field="files")
         case.resolved_at = moment
         case.feedback_due_at = due(moment, sla_for(case.category, case.urgency).feedback)
         case.ladder = Ladder.NONE

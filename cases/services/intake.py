@@ -32,7 +32,7 @@ from cases.models import (
     Urgency,
 )
 from cases.selectors import chiefs_of
-from cases.services.attachments import attach_files
+from cases.services.attachments import PHOTO_TYPES, attach_files, clean_uploads
 from cases.services.lifecycle import Forbidden, invalid, now
 from cases.validators import validate_id_number
 from notifications.services import notify
@@ -69,14 +69,20 @@ def _accept_deadline(moment: datetime, category: Category | None, urgency: str) 
     return deadline_fields(Deadline.ACCEPT, start=moment, due_at=due(moment, limit), unit=limit[1])
 
 
-def _check_reporter(actor, station: Workstation, grid: Grid | None) -> None:
-    """Who may report here: the station's chief, or a grid worker for one of their own grids."""
+def _check_reporter(actor, station: Workstation, grid: Grid | None, source: str) -> None:
+    """Who may report here: the station's chief (a walk-in, a leader's instruction), or a grid
+    worker for one of their own grids, and then as a grid report: never a leader's instruction or
+    a walk-in. The reporter account is always the caller (no argument names another); a grid
+    worker may name the resident who told them (``reporter_name`` / ``reporter_phone``)."""
     if actor is None:  # an outside system, authenticated by its own token
         return
     scope = scope_of(actor)
     if station.pk in scope.chief_stations:
         return
     if station.pk in scope.grid_stations:
+        if source != Source.GRID:
+            message = _("网格员只能上报网格事件，不能登记为“%(source)s”") % {"source": Source(source).label}
+            raise Forbidden(message, errors={"source": [message]})
         if grid is None:
             raise invalid("grid", _("请选择您负责的网格"))
         if grid.pk in scope.grids:
@@ -128,7 +134,8 @@ def case_report(
                 validate_id_number(party.id_number)
             except ValidationError as refused:
                 raise invalid(f"parties.{index}.id_number", refused.messages[0]) from None
-    _check_reporter(actor, station, grid)
+    _check_reporter(actor, station, grid, source)
+    uploads = clean_uploads(files, field="files", types=PHOTO_TYPES)
 
     moment = reported_at or now()
     with transaction.atomic():
@@ -166,7 +173,7 @@ def case_report(
             )
             for p in parties
         )
-        attach_files(case, files, purpose=AttachmentPurpose.REPORT, actor=actor)
+        attach_files(case, uploads, purpose=AttachmentPurpose.REPORT, actor=actor, field="files")
         CaseEvent.objects.create(
             case=case,
             actor=actor,

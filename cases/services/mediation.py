@@ -20,7 +20,7 @@ from cases.models import (
     Summons,
 )
 from cases.selectors import handlers_of
-from cases.services.attachments import attach_files, check_document
+from cases.services.attachments import EVIDENCE_TYPES, attach_files, clean_uploads
 from cases.services.lifecycle import Step, invalid, now, transition
 from notifications.services import notify
 from workstation.models import Department, Membership, StationDepartment, User
@@ -187,8 +187,8 @@ def mediation_record(
         raise invalid("agreement", _("未达成时不填写协议内容"))
     if outcome == MediationOutcome.FAILED and document is not None:
         raise invalid("document", _("未达成时没有调解协议书"))
-    if document is not None:
-        check_document(document, field="document")
+    # A signed paper, scanned to PDF or photographed (调解协议书): checked and cleaned as evidence is.
+    uploads = clean_uploads([document] if document is not None else [], field="document", types=EVIDENCE_TYPES)
 
     def step(case: Case, session: MediationSession) -> Step:
         attended = None if attended_ids is None else set(attended_ids)
@@ -198,9 +198,9 @@ def mediation_record(
         session.status = MediationSession.Status.HELD
         session.minutes, session.outcome, session.agreement, session.held_at = minutes, outcome, agreement, now()
         fields = ["status", "minutes", "outcome", "agreement", "held_at"]
-        if document is not None:
+        if uploads:
             [session.agreement_document_id] = attach_files(
-                case, [document], purpose=AttachmentPurpose.AGREEMENT, actor=actor
+                case, uploads, purpose=AttachmentPurpose.AGREEMENT, actor=actor, field="document"
             )
             fields.append("agreement_document")
         session.save(update_fields=fields)

@@ -76,12 +76,16 @@ function checkPhotos(form) {
   const types = input.dataset.types.split(",");
   const maxBytes = Number(input.dataset.maxBytes);
   const maxCount = Number(input.dataset.maxCount);
+  const maxTotal = Number(input.dataset.maxTotalBytes);
   input.addEventListener("change", () => {
     const refused = [];
     for (const file of input.files) {
+      const total = photos.reduce((sum, photo) => sum + photo.size, file.size);
       if (!types.includes(file.type)) refused.push(`${file.name}：${problems.dataset.notImage}`);
+      else if (file.size === 0) refused.push(`${file.name}：${problems.dataset.empty}`);
       else if (file.size > maxBytes) refused.push(`${file.name}：${problems.dataset.tooBig}`);
       else if (photos.length >= maxCount) refused.push(`${file.name}：${problems.dataset.tooMany}`);
+      else if (total > maxTotal) refused.push(`${file.name}：${problems.dataset.tooMuch}`);
       else photos.push(file);
     }
     problems.textContent = refused.join("；");
