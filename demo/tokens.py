@@ -2,24 +2,27 @@
 
 Demo keys are deterministic and readable, ``demo-zhanzhang-000000000000000000000000``, so the
 README can list them and a newcomer can ``curl`` the demo at once. They are as public as the
-demo password: never run the demo seed on a server that holds real data. In production, make
-the intake accounts with ``ensure_intake_accounts()`` (random keys) and hand each key to its
-system's operator.
+demo password: only ``seed_demo`` makes them, which refuses a production server unless told it is
+a demo one. Like every key they are stored as a digest (workstation/tokens.py), and a person's
+expires after ``API_TOKEN_DAYS``: running ``seed_demo`` again gives it back.
+
+In production, make the intake accounts and their random keys with
+``manage.py rotate_intake_token`` and hand each key to its system's operator.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from django.contrib.auth.models import Group
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from cases.api.intake import SOURCES
+from cases.services.intake_accounts import intake_account_ensure
 from demo import data as demo_data
 from workstation.models import User
+from workstation.tokens import token_exists, token_issue
 
-KEY_LENGTH = 40  # rest_framework.authtoken's key column
+KEY_LENGTH = 40  # the length of the demo keys (any length works; random keys are 64)
 
 
 def demo_key(username: str) -> str:
@@ -37,29 +40,26 @@ def demo_usernames() -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _ensure_token(user: User, key: str | None) -> Token:
-    """The user's token: an existing one is kept as it is (like seed_demo keeps passwords)."""
-    token = Token.objects.filter(user=user).first()
-    if token is None:
-        token = Token.objects.create(user=user, key=key) if key else Token.objects.create(user=user)
-    return token
+def _ensure_demo_token(user: User) -> str:
+    key = demo_key(user.username)
+    if not token_exists(user=user, key=key):
+        token_issue(user=user, key=key)
+    return key
 
 
 @transaction.atomic
 def ensure_intake_accounts(*, demo_keys: bool = False) -> dict[str, str]:
     """A service account per intake source (``intake-110`` in group ``intake:110`` …) with a
-    token; random keys unless ``demo_keys``. Returns {username: key}. Safe to run again."""
+    token. Returns {username: key} for the keys known now: the demo keys, or with random keys
+    those issued by this call (an account that already has a token keeps it, and its key cannot
+    be read back). Safe to run again."""
     keys = {}
     for source in SOURCES.values():
-        user, created = User.objects.get_or_create(
-            username=source.username, defaults={"display_name": f"{source.label}推送接口"}
-        )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        group, _ = Group.objects.get_or_create(name=source.group)
-        user.groups.add(group)
-        keys[user.username] = _ensure_token(user, demo_key(user.username) if demo_keys else None).key
+        user, _ = intake_account_ensure(source=source)
+        if demo_keys:
+            keys[user.username] = _ensure_demo_token(user)
+        elif not user.auth_token_set.exists():
+            keys[user.username] = token_issue(user=user)
     return keys
 
 
@@ -73,6 +73,6 @@ def ensure_demo_tokens() -> dict[str, str]:
     users = User.objects.in_bulk(demo_usernames(), field_name="username")
     for username in demo_usernames():
         if username in users:
-            keys[username] = _ensure_token(users[username], demo_key(username)).key
+            keys[username] = _ensure_demo_token(users[username])
     keys.update(ensure_intake_accounts(demo_keys=True))
     return keys

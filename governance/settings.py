@@ -9,6 +9,7 @@ with a message that names the variable, rather than running with a silent defaul
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,7 +67,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "django_htmx",
     "template_partials",
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "governance.security.ContentSecurityPolicyMiddleware",
+    "governance.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,6 +96,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "governance.faults.DatabaseUnavailableMiddleware",  # a dropped connection: 503, not 500
+    "governance.sessions.IdleSessionMiddleware",
+    "governance.security.NoStoreMiddleware",
+    # Last: turns a refused login (too many failures) into the lockout page (issue 13).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -126,6 +133,16 @@ except ValueError as exc:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Two roles (governance/db_roles.py): DATABASE_URL's role runs the app and owns nothing;
+# MIGRATION_DATABASE_URL's owns the tables and is used by `manage.py migrate` only. Unset: one role.
+MIGRATION_DATABASE = None
+if env("MIGRATION_DATABASE_URL"):
+    from governance.db_roles import owner_settings
+
+    MIGRATION_DATABASE = owner_settings(env("MIGRATION_DATABASE_URL"), DATABASES["default"])
+# The app role's credentials, kept apart: a connection may be switched to the owner for a while.
+APP_DATABASE = {key: DATABASES["default"].get(key) for key in ("USER", "PASSWORD", "HOST", "PORT")}
+
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The zero-setup demo: SQLite cannot hold NULLS NOT DISTINCT uniqueness (a district-wide row
@@ -150,6 +167,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The API's request counts (governance/throttles.py) have a cache alias of their own, so that each
+# test can start from a fresh count without emptying the shared cache (tests/conftest.py).
+CACHES["throttle"] = {**CACHES["default"], "LOCATION": CACHES["default"].get("LOCATION", "throttle")}
 
 # Without a broker, tasks run in-process (the zero-setup demo). With one, a worker runs them.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
@@ -181,6 +201,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Every login path (the site's form, admin) authenticates through axes first: it refuses a locked
+# user or address before the password is even checked (the login section below).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -247,7 +273,44 @@ if not DEBUG:
         # Stations run on closed government networks under intranet host names, which browser
         # preload lists cannot hold; preloading is an opt-in for a public domain.
         SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# --- Login, sessions, tokens, transport (issue 13) ------------------------------------------
+# Login lockout (django-axes): LOGIN_FAILURE_LIMIT failed logins for one username (from anywhere)
+# or from one address (any username) lock that username or address out for LOGIN_COOLOFF_MINUTES;
+# the cool-off restarts with each attempt made while locked. Every failure is recorded (admin:
+# 访问尝试 / 访问失败). `manage.py axes_reset_username <name>` lifts a lock early.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "governance.login.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# Behind a reverse proxy (docker-compose's `proxy`), and only then, the proxy's headers are
+# believed: the scheme for HTTPS and the client's address for the per-address lockout. A server
+# reached directly ignores X-Forwarded-*, which any client could send.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# An idle session ends after SESSION_IDLE_MINUTES (2 working hours by default): each request a
+# person makes moves the expiry on (governance/sessions.py), the bell's polling does not.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
+if SESSION_COOKIE_AGE <= 0:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be a positive number of minutes")
+SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 2)
+
+# API tokens (django-rest-knox): only a SHA-512 digest is stored; a person's token expires after
+# API_TOKEN_DAYS, an intake system's has no expiry and is replaced by `manage.py rotate_intake_token`.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_DAYS", 30)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # Scripts and styles from this server only, nothing inline (governance/security.py). htmx's own
 # indicator styles are turned off in base.html's htmx-config for the same reason.
@@ -283,15 +346,38 @@ if DASHBOARD_MAP_TILE_URL and not (
 # Days after a case is closed (or rejected, merged) during which those who worked it still see
 # its personal data in full; after that everyone sees it masked.
 PERSONAL_DATA_DAYS_AFTER_CLOSE = env_int("PERSONAL_DATA_DAYS_AFTER_CLOSE", 7)
+# Browser features a page may use: the report form asks for the location; nothing else.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with "WWW-Authenticate: Token", not 403.
     # Session auth (the browser) enforces CSRF. No Basic auth: a password hash per request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Per caller: an address without credentials, a signed-in person or script, and stricter on
+    # the intake endpoints (throttle_scope "intake", per service account). 429 beyond.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "governance.throttles.AnonymousThrottle",
+        "governance.throttles.AccountThrottle",
+        "governance.throttles.ScopeThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env("API_RATE_ANONYMOUS", "60/min"),
+        "account": env("API_RATE_ACCOUNT", "600/min"),
+        "intake": env("API_RATE_INTAKE", "120/min"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "cases.api.filters.PagePagination",
@@ -303,7 +389,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "4+X 基层治理联动工作站 API",
     "DESCRIPTION": (
         "案件受理、分拨、办理、督办与反馈的接口。认证：浏览器用会话（POST 须带 CSRF 令牌），"
-        "集成与脚本用令牌：`Authorization: Token <key>`。错误统一为 "
+        "集成与脚本用令牌：`Authorization: Token <key>`（库中只存摘要，签发时只显示一次；个人令牌到期失效，"
+        "改密码或停用账号即作废；外部推送的服务账号令牌用 `manage.py rotate_intake_token` 轮换）。"
+        "调用频率按账号限制，外部推送另有更严的上限，超出返回 429。错误统一为 "
         '`{"code": "...", "message": "中文说明", "errors": {"字段": ["..."]}}`；'
         "权限范围外的对象一律 404。"
     ),

@@ -5,11 +5,25 @@ import time
 from django.db import connection
 from rest_framework.test import APIClient
 
+from workstation.tokens import token_issue
+
 
 def client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:
         client.force_authenticate(user)
+    return client
+
+
+def token_for(user, **options) -> str:
+    """A new API key for ``user`` (workstation/tokens.py: stored as a digest, shown once)."""
+    return token_issue(user=user, **options)
+
+
+def token_client(key: str) -> APIClient:
+    """A client that sends ``Authorization: Token <key>``, as a script would."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -44,3 +58,8 @@ def wait_for_lock_waiters(count: int, timeout: float = 10) -> bool:
                 return True
         time.sleep(0.02)
     return False
+
+
+def sign_in(client, username: str, password: str, *, path: str = "/accounts/login/"):
+    """Sign in through the login form, as a person does (and as django-axes counts): 302 on success."""
+    return client.post(path, {"username": username, "password": password})

@@ -1,3 +1,5 @@
+from uuid import uuid4
+
 import pytest
 
 from tests.personas import world  # noqa: F401 - the shared personas fixture
@@ -41,3 +43,39 @@ def _default_language():
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """The API's request counts start at zero in each test: the ``throttle`` cache is a private
+    in-memory one per test (the throttles stay on). Login failures (django-axes) are rows in the
+    test database, so they go with its rollback or flush: the suite signs in from 127.0.0.1
+    thousands of times without tripping the lockout, which counts failures only."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"throttle-{uuid4().hex}"},
+    }
+
+
+# --- The app role (tests/database_roles.py) ---------------------------------------------------
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The test database is created and migrated by the owner (point 1)."""
+    from tests.database_roles import use_owner
+
+    use_owner()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Then the tests connect as the app role; the owner flushes and drops (points 2–4)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from tests.database_roles import flush_as_owner, use_app_role, use_owner
+
+    original = DatabaseOperations.execute_sql_flush
+    DatabaseOperations.execute_sql_flush = flush_as_owner(original)
+    use_app_role()
+    yield
+    use_owner()
+    DatabaseOperations.execute_sql_flush = original

@@ -47,6 +47,16 @@ def _redis() -> str | None:
     return None
 
 
+def _app_role() -> str | None:
+    from django.conf import settings
+
+    if reason := _postgresql():
+        return reason
+    if not getattr(settings, "MIGRATION_DATABASE", None):
+        return "needs the two database roles: set MIGRATION_DATABASE_URL (owner) beside DATABASE_URL (app role)"
+    return None
+
+
 def _chromium() -> str | None:
     if not os.access(CHROMIUM, os.X_OK):
         return f"needs Chromium at {CHROMIUM}: apt-get install chromium fonts-noto-cjk"
@@ -54,7 +64,7 @@ def _chromium() -> str | None:
 
 
 # What a test may need → a check that answers None, or why the need is not met.
-SERVICES = {"postgresql": _postgresql, "redis": _redis, "chromium": _chromium}
+SERVICES = {"postgresql": _postgresql, "app_role": _app_role, "redis": _redis, "chromium": _chromium}
 
 
 def require(*services: str) -> None:

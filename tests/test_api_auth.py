@@ -4,11 +4,10 @@ The schema and its docs page are served, with the docs' assets from this server 
 import base64
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from demo.tokens import demo_key, demo_usernames, ensure_demo_tokens
-from tests.api_helpers import assert_error
+from tests.api_helpers import assert_error, token_client, token_for
 from tests.personas import walk_to
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_token_auth_works(world):
     w = world
     case = walk_to(w, "reported")
-    token = Token.objects.create(user=w.zhang)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = token_client(token_for(w.zhang))
     assert client.get(f"/api/cases/{case.pk}/").status_code == 200
     # No CSRF for a token: scripts just POST.
     assert client.post(f"/api/cases/{case.pk}/accept/", {}, format="json").status_code == 200
@@ -46,7 +43,7 @@ def test_session_auth_needs_csrf_on_post(world):
     w = world
     case = walk_to(w, "reported")
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="zhang", password="Demo@2026")
+    client.force_login(w.zhang)
     assert client.get(f"/api/cases/{case.pk}/").status_code == 200
     assert_error(client.post(f"/api/cases/{case.pk}/accept/", {}, format="json"), 403, "csrf_failed")
     case.refresh_from_db()
@@ -75,7 +72,8 @@ def test_demo_tokens_are_deterministic_and_readable():
     assert len({demo_key(n) for n in demo_usernames()}) == len(demo_usernames())
 
 
-def test_schema_and_docs_are_served_locally(client):
+def test_schema_and_docs_are_served_locally(client, world):
+    client.force_login(world.zhang)
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
@@ -88,3 +86,19 @@ def test_schema_and_docs_are_served_locally(client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
+
+
+def test_the_documentation_is_behind_login_on_a_deployed_server(client, world, settings):
+    settings.DEBUG = False  # as deployed
+    for path in ["/api/docs/", "/api/redoc/"]:
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next={path}"
+    assert client.get("/api/schema/").status_code == 401
+    assert token_client(token_for(world.zhang)).get("/api/schema/").status_code == 200
+    client.force_login(world.wang)
+    assert client.get("/api/docs/").status_code == 200
+    assert client.get("/api/schema/").status_code == 200
+
+    settings.DEBUG = True  # the demo: open, as before
+    client.logout()
+    assert client.get("/api/docs/").status_code == 200

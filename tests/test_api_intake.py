@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connections, transaction
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.models import Case, CaseEvent, CaseNumberSequence, Party
 from cases.services.intake import case_report
 from demo.tokens import ensure_intake_accounts
 from notifications.models import Notification
-from tests.api_helpers import assert_error, wait_for_lock_waiters
+from tests.api_helpers import assert_error, token_for, wait_for_lock_waiters
 from tests.personas import build_world
 
 
@@ -129,8 +128,8 @@ def test_only_the_sources_own_account_may_push(world, keys):
     w = world
     url = "/api/intake/110/"
     assert_error(client_with(keys["intake-12345"]).post(url, PAYLOADS["110"], format="json"), 403, "forbidden")
-    chief = Token.objects.create(user=w.zhang)
-    assert_error(client_with(chief.key).post(url, PAYLOADS["110"], format="json"), 403, "forbidden")
+    chief = token_for(w.zhang)
+    assert_error(client_with(chief).post(url, PAYLOADS["110"], format="json"), 403, "forbidden")
     response = APIClient().post(url, PAYLOADS["110"], format="json")
     assert_error(response, 401, "not_authenticated")
     assert response["WWW-Authenticate"] == "Token"

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from cases.models import (
     Assignment,
@@ -36,6 +35,7 @@ from cases.models import (
 )
 from cases.services import dispatching, handling, mediation, supervision
 from demo.tokens import ensure_intake_accounts
+from tests.api_helpers import token_for
 from tests.personas import build_world, report_ac_dispute, walk_to
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +94,7 @@ def seed():
     co_ids = (w.dept.enforcement.pk, w.dept.police.pk, w.dept.emergency.pk)  # summons its liaison officer
     dispatching.case_dispatch(walk_to(w, "accepted").pk, actor=w.zhang, co_ids=co_ids, reason="需应急管理参与")
     report_ac_dispute(w, latitude=30.27, longitude=120.15)
-    return w, Token.objects.create(user=w.zhang).key
+    return w, token_for(w.zhang)
 
 
 def fuzz_config(w, chief_key: str) -> str:

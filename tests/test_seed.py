@@ -37,6 +37,7 @@ from cases.services.lifecycle import TRANSITIONS
 from cases.services.mediation import mediation_record
 from cases.validators import validate_id_number
 from notifications.models import Notification, NotificationDelivery
+from tests.api_helpers import sign_in
 from workstation.models import Membership, Role, StationDepartment, User, WorkingPeriod
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_roster_is_four_plus_x(seeded):
     ],
 )
 def test_every_role_has_a_demo_account_that_signs_in(seeded, client, username, role, department):
-    assert client.login(username=username, password=PASSWORD)
+    assert sign_in(client, username, PASSWORD).status_code == 302
     membership = Membership.objects.get(user__username=username)
     assert membership.role == role
     assert (membership.department.code if membership.department else None) == department
@@ -183,7 +184,9 @@ def test_every_role_has_a_demo_account_that_signs_in(seeded, client, username, r
 def test_admin_is_a_superuser_who_signs_in(seeded, client):
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
-    assert client.login(username="admin", password=PASSWORD)
+    response = client.post("/admin/login/?next=/admin/", {"username": "admin", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
 
 
 def test_users_have_chinese_names_and_phones(seeded):
@@ -415,11 +418,15 @@ def test_story_case_continues_through_the_real_services(seeded):
 
 
 def test_every_demo_account_and_intake_source_has_an_api_token(seeded):
-    from rest_framework.authtoken.models import Token
+    from demo.tokens import demo_key
+    from tests.api_helpers import token_client
 
     for username in ["zhanzhang", "wanggeyuan", "tiaojie", "lingdao", "intake-110", "intake-12345"]:
-        token = Token.objects.get(user__username=username)
-        assert token.key.startswith(f"demo-{username}-")
+        assert demo_key(username).startswith(f"demo-{username}-")
+        if not username.startswith("intake-"):
+            me = token_client(demo_key(username)).get("/api/me/")
+            assert me.status_code == 200, me.content
+            assert me.json()["username"] == username
 
 
 def test_refuses_a_production_server_without_the_explicit_flag(settings, db):

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # The settings come from this call alone, not from the test run: DJANGO_ALLOW_ASYNC_UNSAFE is
     # set while a browser test's Playwright loop runs in this worker (tests/e2e/conftest.py).
-    ours = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    ours = {"DATABASE_URL", "MIGRATION_DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in ours}
     clean.update(env)
     return subprocess.run(  # noqa: S603 - our own manage.py

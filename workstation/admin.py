@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from workstation.calendar import calendar_warnings
 from workstation.models import (
@@ -17,6 +18,7 @@ from workstation.models import (
     WorkingPeriod,
     Workstation,
 )
+from workstation.tokens import token_create
 
 
 class StationDepartmentInline(admin.TabularInline):
@@ -143,3 +145,44 @@ class CalendarDayAdmin(admin.ModelAdmin):
 @admin.register(WorkingPeriod)
 class WorkingPeriodAdmin(admin.ModelAdmin):
     list_display = ("__str__", "start", "end")
+
+
+# --- API tokens (workstation/tokens.py): a key is shown once, on the page that made it ---------
+admin.site.unregister(AuthToken)
+
+
+class TokenAddForm(forms.ModelForm):
+    class Meta:
+        model = AuthToken
+        fields = ("user",)
+
+
+@admin.register(AuthToken)
+class TokenAdmin(admin.ModelAdmin):
+    """Issue and revoke API tokens. The list and the change page show whose token it is and until
+    when, never the key or its digest; a new key is shown once, in the message after adding."""
+
+    form = TokenAddForm
+    list_display = ("user", "created", "expiry")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__display_name")
+    raw_id_fields = ("user",)
+    readonly_fields = ("user", "created", "expiry")
+
+    def get_fields(self, request, obj=None):
+        return ("user", "created", "expiry") if obj else ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ()
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        token, key = token_create(user=obj.user)
+        obj.pk, obj.token_key, obj.created, obj.expiry = token.pk, token.token_key, token.created, token.expiry
+        obj._state.adding = False
+        messages.warning(
+            request,
+            _("新令牌（只显示这一次，请立即复制交给使用者）：%(key)s") % {"key": key},
+        )

@@ -7,6 +7,7 @@ class WorkstationConfig(AppConfig):
     verbose_name = _("工作站与人员")
 
     def ready(self) -> None:
-        from workstation.calendar import connect_signals
+        from workstation import calendar, tokens
 
-        connect_signals()
+        calendar.connect_signals()
+        tokens.connect_signals()

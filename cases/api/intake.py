@@ -18,8 +18,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
+from knox.auth import TokenAuthentication
 from rest_framework import permissions, serializers, status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -285,6 +285,7 @@ class NotAnIntakeAccount(permissions.BasePermission):
 class IntakeView(APIView):
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsSourceAccount]
+    throttle_scope = "intake"  # stricter than a person's rate (governance/throttles.py)
     intake: IntakeSource
 
     def post(self, request):

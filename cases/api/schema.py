@@ -12,6 +12,7 @@ DESCRIPTIONS = {
     "403": "无权执行（如流转规则不允许当前角色），或 CSRF 校验失败",
     "404": "对象不存在或不在您的权限范围内",
     "409": "状态冲突：案件当前状态不允许该操作，或状态已被他人改变（expected_status）",
+    "429": "请求过于频繁：超过该账号（外部推送按服务账号另计、更严）或该地址的频率上限，Retry-After 秒后再试",
 }
 
 
@@ -19,7 +20,7 @@ class ApiSchema(AutoSchema):
     """drf-spectacular's AutoSchema, adding the error responses each operation can give."""
 
     def _error_codes(self) -> list[str]:
-        codes = ["401", "403"]
+        codes = ["401", "403", "429"]  # 429: every operation is throttled (governance/throttles.py)
         is_list = self.method == "GET" and self._is_list_view()
         if self.method != "GET" or is_list or self.get_override_parameters():  # a body or query to check
             codes.append("400")

@@ -8,7 +8,7 @@ from cases.api import views
 from cases.api.actions import ACTIONS
 from cases.api.errors import unknown_path
 from cases.api.intake import SOURCES, intake_view
-from governance.security import documentation_page
+from governance.security import DocumentationReaders, documentation_page
 from notifications import api as notifications
 
 app_name = "api"
@@ -36,9 +36,21 @@ case_urls = [
 ]
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", documentation_page(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
-    path("redoc/", documentation_page(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[DocumentationReaders]), name="schema"),
+    path(
+        "docs/",
+        documentation_page(
+            SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[DocumentationReaders])
+        ),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        documentation_page(
+            SpectacularRedocView.as_view(url_name="api:schema", permission_classes=[DocumentationReaders])
+        ),
+        name="redoc",
+    ),
     path("me/", views.MeView.as_view(), name="me"),
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/<int:pk>/", include(case_urls)),
