@@ -136,7 +136,8 @@ def case_roles(user, case: Case) -> frozenset[str]:
     return memo[user.pk]
 
 
-def _roles(user, case: Case) -> frozenset[str]:
+def _scope_roles(user, case: Case) -> set[str]:
+    """The roles that follow from the user's memberships and the case's own columns (no query)."""
     scope = scope_of(user)
     roles: set[str] = set()
     if scope.district:
@@ -145,6 +146,18 @@ def _roles(user, case: Case) -> frozenset[str]:
         roles.add("chief")
     if case.reporter_id == user.pk or (case.grid_id in scope.grids and case.station_id in scope.grid_stations):
         roles.add("reporter")
+    return roles
+
+
+def remember_roles_of_new_case(user, case: Case) -> None:
+    """A case just filed has no assignment and no summons yet: the user's roles towards it are
+    those of their memberships alone, known without reading its (empty) rows."""
+    case.__dict__.setdefault("_roles_by_user", {})[user.pk] = frozenset(_scope_roles(user, case))
+
+
+def _roles(user, case: Case) -> frozenset[str]:
+    scope = scope_of(user)
+    roles = _scope_roles(user, case)
     my_departments = {d for s, d in scope.departments if s == case.station_id}
     if my_departments:
         active = Assignment.objects.filter(case=case, department_id__in=my_departments).exclude(

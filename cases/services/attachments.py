@@ -16,8 +16,8 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 9
 
 
-def attach_files(case: Case, files: Iterable[UploadedFile], *, purpose: str, actor) -> list[int]:
-    """Store each upload against the case; return the new attachments' ids."""
+def store_files(case: Case, files: Iterable[UploadedFile], *, purpose: str, actor) -> list[Attachment]:
+    """Store each upload against the case; return the new attachments."""
     return [
         Attachment.objects.create(
             case=case,
@@ -27,6 +27,11 @@ def attach_files(case: Case, files: Iterable[UploadedFile], *, purpose: str, act
             size=upload.size or 0,
             purpose=purpose,
             uploaded_by=actor,
-        ).pk
+        )
         for upload in files
     ]
+
+
+def attach_files(case: Case, files: Iterable[UploadedFile], *, purpose: str, actor) -> list[int]:
+    """Store each upload against the case; return the new attachments' ids."""
+    return [attachment.pk for attachment in store_files(case, files, purpose=purpose, actor=actor)]
