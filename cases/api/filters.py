@@ -37,6 +37,7 @@ from cases.models import (
     Supervision,
     Urgency,
 )
+from cases.search import search_cases
 from workstation.models import Department, Grid, StationDepartment, Workstation
 
 
@@ -128,15 +129,7 @@ class CaseFilter(filters.FilterSet):
         return queryset.filter(Q(category_id=value) | Q(category__parent_id=value))
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(address__icontains=value)
-        )
+        return search_cases(queryset, value)
 
 
 class CaseOrdering(OrderingFilter):
