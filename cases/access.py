@@ -13,7 +13,7 @@ An object out of scope does not exist for the user: the gate raises Http404, nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -34,6 +34,12 @@ class Scope:
     mediator_departments: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     grid_stations: frozenset[int] = field(default_factory=frozenset)
     grids: frozenset[int] = field(default_factory=frozenset)
+    # Whether the user filed any case, and is called to any by an open summons. Most users are
+    # neither: their list then has no "or I filed it" / "or I am summoned" branch, which would
+    # keep PostgreSQL from walking an index in the list's order (see ``visible_cases``).
+    # Unknown (True) for a user without memberships.
+    reported_any: bool = True
+    summoned_any: bool = True
 
     @property
     def is_empty(self) -> bool:
@@ -48,8 +54,17 @@ def scope_of(user) -> Scope:
         return cached
     district = False
     chief, departments, mediators, grid_stations, grids = set(), set(), set(), set(), set()
-    memberships = Membership.objects.filter(user=user, is_active=True).prefetch_related("grids")
+    memberships = (
+        Membership.objects.filter(user=user, is_active=True)
+        .annotate(
+            reported_any=Exists(Case.objects.filter(reporter=user)),
+            summoned_any=Exists(open_summonses(user)),
+        )
+        .prefetch_related("grids")
+    )
+    reported_any = summoned_any = True
     for m in memberships:
+        reported_any, summoned_any = m.reported_any, m.summoned_any
         if m.role == Role.LEADER:
             district = True
         elif m.role == Role.CHIEF:
@@ -68,9 +83,19 @@ def scope_of(user) -> Scope:
         mediator_departments=frozenset(mediators),
         grid_stations=frozenset(grid_stations),
         grids=frozenset(grids),
+        reported_any=reported_any,
+        summoned_any=summoned_any,
     )
     user._governance_scope = scope
     return scope
+
+
+def note_reported(user) -> None:
+    """The user just filed a case: a scope read earlier in this request (or kept on this user
+    object) now has an "I filed it" branch."""
+    cached = getattr(user, "_governance_scope", None)
+    if cached is not None and not cached.reported_any:
+        user._governance_scope = replace(cached, reported_any=True)
 
 
 def _department_condition(departments: frozenset[tuple[int, int]]) -> Q:
@@ -96,11 +121,17 @@ def visible_cases(user) -> QuerySet[Case]:
         return Case.objects.all()
     if not user or not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    condition = Exists(open_summonses(user).filter(case=OuterRef("pk")))
+    # Only the branches that can hold a row: an OR of an EXISTS with anything keeps PostgreSQL
+    # from turning the EXISTS into a join, so a department's list would walk the whole date
+    # index (a department with few cases) or read all the department's assignments first.
+    condition = Q(pk__in=[])
+    if scope.summoned_any:
+        condition |= Exists(open_summonses(user).filter(case=OuterRef("pk")))
     if not scope.is_empty:
         condition |= Q(station_id__in=scope.chief_stations)
         condition |= _department_condition(scope.departments)
-        condition |= Q(reporter=user)
+        if scope.reported_any:
+            condition |= Q(reporter=user)
         condition |= Q(grid_id__in=scope.grids)
     return Case.objects.filter(condition)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.access import scope_of
+from cases.access import note_reported, scope_of
 from cases.deadlines import deadline_fields, due, sla_for
 from cases.models import (
     AttachmentPurpose,
@@ -185,6 +185,8 @@ def case_report(
             payload={"source": source, "external_id": external_id} if external_id else {"source": source},
         )
         notify(chiefs, kind="reported", case=case)
+    if actor is not None:
+        note_reported(actor)
     # What was written, as the case's related rows (``cases.selectors.new_case_detail_for``).
     case._prefetched_objects_cache = {"parties": party_rows, "attachments": attachments}
     return case
