@@ -6,6 +6,8 @@ Personal data (parties' phone and ID number, the source contact's phone) is mask
 
 from __future__ import annotations
 
+import copy
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -30,10 +32,26 @@ from cases.models import (
 from cases.wording import plan_with_reasons_rendered, reason_text
 from workstation.models import Department, Grid, StationDepartment, User, Workstation
 
+
+# DRF's ModelSerializer with its fields built from the model once per class, not on every
+# instance: building them (model introspection, lazy labels) was half of a case detail's
+# serialization. Each instance still gets fresh field objects (a deep copy), as DRF's own declared
+# fields do; no serializer here decides its fields from the instance or the context. (A comment,
+# not a docstring: the schema would take a docstring for every serializer's description.)
+class ModelSerializer(serializers.ModelSerializer):
+    _fields_built: dict[type, dict] = {}
+
+    def get_fields(self):
+        built = self._fields_built.get(type(self))
+        if built is None:
+            built = self._fields_built[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
+
 # --- Small references -------------------------------------------------------------------------
 
 
-class UserRefSerializer(serializers.ModelSerializer):
+class UserRefSerializer(ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True, help_text="姓名")
 
     class Meta:
@@ -41,31 +59,31 @@ class UserRefSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "name"]
 
 
-class StationRefSerializer(serializers.ModelSerializer):
+class StationRefSerializer(ModelSerializer):
     class Meta:
         model = Workstation
         fields = ["id", "code", "name"]
 
 
-class DepartmentRefSerializer(serializers.ModelSerializer):
+class DepartmentRefSerializer(ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "code", "name", "short_name"]
 
 
-class GridRefSerializer(serializers.ModelSerializer):
+class GridRefSerializer(ModelSerializer):
     class Meta:
         model = Grid
         fields = ["id", "code", "name"]
 
 
-class CategoryRefSerializer(serializers.ModelSerializer):
+class CategoryRefSerializer(ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "code", "name", "parent"]
 
 
-class CaseRefSerializer(serializers.ModelSerializer):
+class CaseRefSerializer(ModelSerializer):
     class Meta:
         model = Case
         fields = ["id", "number", "title", "status", "reported_at"]
@@ -79,7 +97,7 @@ class DepartmentSerializer(DepartmentRefSerializer):
         fields = [*DepartmentRefSerializer.Meta.fields, "is_active"]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     owner = DepartmentRefSerializer(allow_null=True)
     co_departments = DepartmentRefSerializer(many=True)
 
@@ -100,7 +118,7 @@ class CategorySerializer(serializers.ModelSerializer):
         ]
 
 
-class PresenceSerializer(serializers.ModelSerializer):
+class PresenceSerializer(ModelSerializer):
     department = DepartmentRefSerializer()
     liaison_officer = UserRefSerializer(allow_null=True)
 
@@ -109,7 +127,7 @@ class PresenceSerializer(serializers.ModelSerializer):
         fields = ["department", "presence", "liaison_officer", "is_active"]
 
 
-class StationSerializer(serializers.ModelSerializer):
+class StationSerializer(ModelSerializer):
     presences = PresenceSerializer(many=True, help_text="入驻部门（4+X）")
 
     class Meta:
@@ -117,7 +135,7 @@ class StationSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "district", "township", "address", "latitude", "longitude", "presences"]
 
 
-class GridSerializer(serializers.ModelSerializer):
+class GridSerializer(ModelSerializer):
     class Meta:
         model = Grid
         fields = ["id", "station", "code", "name", "community", "center_latitude", "center_longitude", "is_active"]
@@ -130,7 +148,7 @@ def _full_pii(serializer: serializers.Serializer) -> bool:
     return bool(serializer.context.get("full_pii"))
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelSerializer):
     phone = serializers.SerializerMethodField(help_text="联系电话；无权查看时脱敏，如 139****0001")
     id_number = serializers.SerializerMethodField(help_text="身份证号；无权查看时脱敏，如 330106********1234")
 
@@ -145,7 +163,7 @@ class PartySerializer(serializers.ModelSerializer):
         return party.id_number if _full_pii(self) else mask_id_number(party.id_number)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     department = DepartmentRefSerializer()
     signed_by = UserRefSerializer(allow_null=True)
 
@@ -167,7 +185,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField(help_text="下载地址（经权限校验）")
 
     class Meta:
@@ -178,7 +196,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("api:case-attachment-download", args=[attachment.case_id, attachment.pk])
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     actor = UserRefSerializer(allow_null=True)
 
     class Meta:
@@ -186,13 +204,13 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["id", "action", "from_status", "to_status", "actor", "reason", "payload", "created_at"]
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ModelSerializer):
     class Meta:
         model = MediationParticipant
         fields = ["id", "role", "name", "department", "user", "organization", "attended"]
 
 
-class MediationSessionSerializer(serializers.ModelSerializer):
+class MediationSessionSerializer(ModelSerializer):
     participants = ParticipantSerializer(many=True)
     created_by = UserRefSerializer(allow_null=True)
 
@@ -214,7 +232,7 @@ class MediationSessionSerializer(serializers.ModelSerializer):
         ]
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class SupervisionSerializer(ModelSerializer):
     message = serializers.CharField(source="text", read_only=True, help_text="督办内容（自动督办按阅读者的语言生成）")
     created_by = UserRefSerializer(allow_null=True)
     responded_by = UserRefSerializer(allow_null=True)
@@ -236,7 +254,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
         ]
 
 
-class SummonsSerializer(serializers.ModelSerializer):
+class SummonsSerializer(ModelSerializer):
     department = DepartmentRefSerializer(source="presence.department", read_only=True)
     liaison_officer = UserRefSerializer(allow_null=True)
 
@@ -269,7 +287,7 @@ _DECISION_FIELDS = [
 ]
 
 
-class _DecisionSerializer(serializers.ModelSerializer):
+class _DecisionSerializer(ModelSerializer):
     department = DepartmentRefSerializer(source="assignment.department", read_only=True)
     requested_by = UserRefSerializer()
     decided_by = UserRefSerializer(allow_null=True)
@@ -296,7 +314,7 @@ class HoldSerializer(_DecisionSerializer):
 # --- Cases ------------------------------------------------------------------------------------
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(ModelSerializer):
     """A row of the case list: no personal data, no nested lists (one query per page)."""
 
     station = StationRefSerializer()
@@ -477,7 +495,7 @@ class MembershipSerializer(serializers.Serializer):
     grids = GridRefSerializer(many=True)
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
     memberships = serializers.SerializerMethodField()
 
