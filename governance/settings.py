@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cases",
     "demo",
     "notifications",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,31 @@ SPECTACULAR_SETTINGS = {
         "DispatchModeEnum": "cases.models.DispatchMode",
     },
 }
+
+
+# --- Dashboard (DESIGN §7) --------------------------------------------------------------------
+def env_weights(name: str, default: str) -> dict[str, int]:
+    """``sign=20,on_time=40,satisfaction=25,no_rework=15``: the 综合指数's weights."""
+    raw = env(name, default)
+    weights = {}
+    for item in raw.split(","):
+        key, _sep, value = item.partition("=")
+        key = key.strip()
+        if key not in ("sign", "on_time", "satisfaction", "no_rework") or not value.strip().isdigit():
+            raise ImproperlyConfigured(f"{name}={raw!r}: use sign=…,on_time=…,satisfaction=…,no_rework=… (integers)")
+        weights[key] = int(value)
+    if sum(weights.values()) <= 0:
+        raise ImproperlyConfigured(f"{name}={raw!r}: the weights must not all be zero")
+    return weights
+
+
+DASHBOARD_INDEX_WEIGHTS = env_weights("DASHBOARD_INDEX_WEIGHTS", "sign=20,on_time=40,satisfaction=25,no_rework=15")
+# 综合指数 colours: green at or above the first, yellow at or above the second, red below.
+DASHBOARD_INDEX_GREEN = env_int("DASHBOARD_INDEX_GREEN", 90)
+DASHBOARD_INDEX_YELLOW = env_int("DASHBOARD_INDEX_YELLOW", 75)
+# On PostgreSQL the measures read the rollup kept by triggers (dashboard.rollup); false counts
+# live from the case tables (the same numbers, slower at scale). SQLite always counts live.
+DASHBOARD_ROLLUP = env_bool("DASHBOARD_ROLLUP", True)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
