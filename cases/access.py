@@ -34,10 +34,10 @@ class Scope:
     mediator_departments: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     grid_stations: frozenset[int] = field(default_factory=frozenset)
     grids: frozenset[int] = field(default_factory=frozenset)
-    # Whether the user filed any case, and is called to any by an open summons. Most users are
-    # neither: their list then has no "or I filed it" / "or I am summoned" branch, which would
-    # keep PostgreSQL from walking an index in the list's order (see ``visible_cases``).
-    # Unknown (True) for a user without memberships.
+    # Whether the user filed any case outside the stations they are chief of, and is called to
+    # any by an open summons. Most users are neither: their list then has no "or I filed it" /
+    # "or I am summoned" branch, which would keep PostgreSQL from walking an index in the list's
+    # order (see ``visible_cases``). Unknown (True) for a user without memberships.
     reported_any: bool = True
     summoned_any: bool = True
 
@@ -57,7 +57,14 @@ def scope_of(user) -> Scope:
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
         .annotate(
-            reported_any=Exists(Case.objects.filter(reporter=user)),
+            # A case filed at a station the user is chief of is in their list anyway.
+            reported_any=Exists(
+                Case.objects.filter(reporter=user).exclude(
+                    station_id__in=Membership.objects.filter(
+                        user=user, role=Role.CHIEF, is_active=True, station__isnull=False
+                    ).values("station_id")
+                )
+            ),
             summoned_any=Exists(open_summonses(user)),
         )
         .prefetch_related("grids")
