@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-dev assets setup-db lint format bench clean
+.PHONY: demo test install install-dev assets setup-db lint format bench bench-perf clean
 
 $(VENV)/.installed-base: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,21 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Performance benchmarks (issue 14; bench/README in README.md), not part of `make test`. Generates
+# BENCH_CASES cases into BENCH_DB (dropped and made again) unless BENCH_REUSE=1, then: filing CPU
+# in-process and over HTTP (own small database), every list, the sweep. Tables go to bench/RESULTS.md.
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB ?= gov_bench_perf
+BENCH_CASES ?= 100000
+BENCH_LABEL ?=
+bench-perf: install-dev
+	createdb -h 127.0.0.1 -U postgres gov_perf_bench 2>/dev/null || true
+	$(if $(BENCH_REUSE),,DEBUG=true $(PY) bench/generate.py --database $(BENCH_DB) --cases $(BENCH_CASES))
+	$(PY) -m bench.filing_cpu --label "$(BENCH_LABEL)"
+	$(PY) -m bench.filing_http --label "$(BENCH_LABEL)"
+	BENCH_DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) -m bench.lists --label "$(BENCH_LABEL)"
+	BENCH_DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) -m bench.sweep --label "$(BENCH_LABEL)"
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 node_modules $(VENDOR)

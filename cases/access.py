@@ -16,7 +16,7 @@ beside this gate: ``cases.privacy.visibility``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -37,6 +37,12 @@ class Scope:
     mediator_departments: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     grid_stations: frozenset[int] = field(default_factory=frozenset)
     grids: frozenset[int] = field(default_factory=frozenset)
+    # Whether the user filed any case outside the stations they are chief of, and is called to
+    # any by an open summons. Most users are neither: their list then has no "or I filed it" /
+    # "or I am summoned" branch, which would keep PostgreSQL from walking an index in the list's
+    # order (see ``visible_cases``). Unknown (True) for a user without memberships.
+    reported_any: bool = True
+    summoned_any: bool = True
 
     @property
     def is_empty(self) -> bool:
@@ -51,8 +57,24 @@ def scope_of(user) -> Scope:
         return cached
     district = False
     chief, departments, mediators, grid_stations, grids = set(), set(), set(), set(), set()
-    memberships = Membership.objects.filter(user=user, is_active=True).prefetch_related("grids")
+    memberships = (
+        Membership.objects.filter(user=user, is_active=True)
+        .annotate(
+            # A case filed at a station the user is chief of is in their list anyway.
+            reported_any=Exists(
+                Case.objects.filter(reporter=user).exclude(
+                    station_id__in=Membership.objects.filter(
+                        user=user, role=Role.CHIEF, is_active=True, station__isnull=False
+                    ).values("station_id")
+                )
+            ),
+            summoned_any=Exists(open_summonses(user)),
+        )
+        .prefetch_related("grids")
+    )
+    reported_any = summoned_any = True
     for m in memberships:
+        reported_any, summoned_any = m.reported_any, m.summoned_any
         if m.role == Role.LEADER:
             district = True
         elif m.role == Role.CHIEF:
@@ -71,9 +93,19 @@ def scope_of(user) -> Scope:
         mediator_departments=frozenset(mediators),
         grid_stations=frozenset(grid_stations),
         grids=frozenset(grids),
+        reported_any=reported_any,
+        summoned_any=summoned_any,
     )
     user._governance_scope = scope
     return scope
+
+
+def note_reported(user) -> None:
+    """The user just filed a case: a scope read earlier in this request (or kept on this user
+    object) now has an "I filed it" branch."""
+    cached = getattr(user, "_governance_scope", None)
+    if cached is not None and not cached.reported_any:
+        user._governance_scope = replace(cached, reported_any=True)
 
 
 def _department_condition(departments: frozenset[tuple[int, int]]) -> Q:
@@ -99,11 +131,17 @@ def visible_cases(user) -> QuerySet[Case]:
         return Case.objects.all()
     if not user or not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    condition = Exists(open_summonses(user).filter(case=OuterRef("pk")))
+    # Only the branches that can hold a row: an OR of an EXISTS with anything keeps PostgreSQL
+    # from turning the EXISTS into a join, so a department's list would walk the whole date
+    # index (a department with few cases) or read all the department's assignments first.
+    condition = Q(pk__in=[])
+    if scope.summoned_any:
+        condition |= Exists(open_summonses(user).filter(case=OuterRef("pk")))
     if not scope.is_empty:
         condition |= Q(station_id__in=scope.chief_stations)
         condition |= _department_condition(scope.departments)
-        condition |= Q(reporter=user)
+        if scope.reported_any:
+            condition |= Q(reporter=user)
         condition |= Q(grid_id__in=scope.grids)
     return Case.objects.filter(condition)
 
@@ -139,7 +177,8 @@ def case_roles(user, case: Case) -> frozenset[str]:
     return memo[user.pk]
 
 
-def _roles(user, case: Case) -> frozenset[str]:
+def _scope_roles(user, case: Case) -> set[str]:
+    """The roles that follow from the user's memberships and the case's own columns (no query)."""
     scope = scope_of(user)
     roles: set[str] = set()
     if scope.district:
@@ -148,6 +187,18 @@ def _roles(user, case: Case) -> frozenset[str]:
         roles.add("chief")
     if case.reporter_id == user.pk or (case.grid_id in scope.grids and case.station_id in scope.grid_stations):
         roles.add("reporter")
+    return roles
+
+
+def remember_roles_of_new_case(user, case: Case) -> None:
+    """A case just filed has no assignment and no summons yet: the user's roles towards it are
+    those of their memberships alone, known without reading its (empty) rows."""
+    case.__dict__.setdefault("_roles_by_user", {})[user.pk] = frozenset(_scope_roles(user, case))
+
+
+def _roles(user, case: Case) -> frozenset[str]:
+    scope = scope_of(user)
+    roles = _scope_roles(user, case)
     my_departments = {d for s, d in scope.departments if s == case.station_id}
     if my_departments:
         active = Assignment.objects.filter(case=case, department_id__in=my_departments).exclude(

@@ -24,8 +24,13 @@ class Notification(models.Model):
     written before that; they are shown as stored when there are no params.
     """
 
+    # notification_recipient (recipient, -created_at) serves every lookup by recipient.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("接收人"),
+        db_index=False,
     )
     case = models.ForeignKey(
         "cases.Case",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -106,6 +106,16 @@ def deliveries_for(notifications: Iterable[Notification]) -> list[NotificationDe
     ]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notice to some people: what :func:`notify` takes, for :func:`notify_all`."""
+
+    recipients: Iterable
+    kind: str
+    case: object = None
+    params: dict = field(default_factory=dict)
+
+
 def notify(recipients: Iterable, *, kind: str, case=None, **params) -> list[int]:
     """Tell each recipient (once, even if listed twice), in the app and on their channels.
 
@@ -113,17 +123,27 @@ def notify(recipients: Iterable, *, kind: str, case=None, **params) -> list[int]
     and title), and rendered in each reader's language later. Delivery rows are written in the
     caller's transaction and their task is queued after commit.
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown notice kind {kind!r}")
-    if case is not None:
-        params = {"number": case.number, "title": case.title, **params}
-    seen: set[int] = set()
+    return notify_all([Notice(recipients, kind, case, params)])
+
+
+def notify_all(notices: Iterable[Notice]) -> list[int]:
+    """Several notices at once (a sweep's batch): the same rows as :func:`notify` for each, written
+    in two INSERTs whatever their number, and one task queued after commit for their copies."""
     rows = []
-    for user in recipients:
-        if user is None or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(recipient=user, case=case, kind=kind, params=params))
+    for notice in notices:
+        if notice.kind not in KINDS:
+            raise ValueError(f"unknown notice kind {notice.kind!r}")
+        params = notice.params
+        if notice.case is not None:
+            params = {"number": notice.case.number, "title": notice.case.title, **params}
+        seen: set[int] = set()
+        for user in notice.recipients:
+            if user is None or user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            rows.append(Notification(recipient=user, case=notice.case, kind=notice.kind, params=params))
+    if not rows:
+        return []
     created = Notification.objects.bulk_create(rows)
     deliveries = NotificationDelivery.objects.bulk_create(deliveries_for(created))
     if deliveries:

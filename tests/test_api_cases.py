@@ -340,3 +340,22 @@ def test_an_action_asks_the_roles_under_its_lock_and_again_for_the_detail_it_ans
         response = post(zhifa, f"/api/cases/{case.pk}/sign/")
     assert response.status_code == 200, response.json()
     assert response.json()["my_roles"] == ["co"]
+
+
+@pytest.mark.parametrize("who", ["wang", "zhang"])
+def test_the_filing_answer_is_the_detail_read_back_byte_for_byte(world, who):
+    """Filing answers from what it wrote (no read-back of the new case's empty rows): the body is
+    exactly what ``GET /api/cases/<id>/`` then returns to the same user."""
+    w = world
+    user = getattr(w, who)
+    extra = {"category": w.neighbour.pk, "urgency": "urgent"} if who == "zhang" else {}
+    if who == "zhang":
+        extra |= {"source": "walk_in", "grid": None, "reporter_name": "钱某", "reporter_phone": "13700000001"}
+    payload = report_payload(w, **extra)
+    payload["parties"].append({"name": "孙某", "role": "complainant", "phone": "13900000010"})
+    client = client_for(user)
+    filed = client.post("/api/cases/", payload, format="json")
+    assert filed.status_code == 201, filed.json()
+    read = client.get(f"/api/cases/{filed.json()['id']}/")
+    assert read.status_code == 200
+    assert filed.content == read.content

@@ -387,3 +387,22 @@ def test_an_escalation_reads_in_the_readers_language(world):
     [notice] = notices.json()["results"]
     assert notice["title"] == f"Escalated: {case.number} {case.title}"
     assert notice["body"] == english["message"]
+
+
+@pytest.mark.needs("postgresql")  # SQLite splits a large INSERT in chunks: another count
+def test_a_thousand_due_rows_cost_a_few_queries_per_batch_not_one_per_notice(world, django_assert_num_queries):
+    """1,000 reports past their escalation: five batches of 200, each a fixed handful of queries
+    (claim, move the ladder, the rungs, the people, the notices in one INSERT and their copies in
+    another); 1,050 when each notice was inserted on its own. The reports are copies of one filed
+    through the service."""
+    w = world
+    now = at(2026, 11, 24, 9)
+    with time_machine.travel(now - dt.timedelta(days=7), tick=False):
+        first = report_ac_dispute(w)
+    fields = {f.attname: getattr(first, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
+    Case.objects.bulk_create(Case(**(fields | {"number": f"ZX-BULK-{n:04d}"})) for n in range(999))
+    with time_machine.travel(now, tick=False), django_assert_num_queries(55):
+        assert sweep_deadlines()["accept"] == 1000
+    assert Supervision.objects.filter(deadline="accept", level="escalated").count() == 1000
+    for person in (w.zhang, w.lingdao):
+        assert Notification.objects.filter(recipient=person, kind="supervision_escalated").count() == 1000

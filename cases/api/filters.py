@@ -37,6 +37,7 @@ from cases.models import (
     Supervision,
     Urgency,
 )
+from cases.search import search_cases
 from workstation.models import Department, Grid, StationDepartment, Workstation
 
 
@@ -73,17 +74,20 @@ def SearchFilter(help_text: str) -> filters.CharFilter:
     return filters.CharFilter(method="search", max_length=100, label=help_text)
 
 
+# django-filter's MultipleChoiceFilter adds SELECT DISTINCT by default (for filters across a
+# to-many join). Every one here filters a column of the listed row itself, which cannot
+# duplicate rows; DISTINCT over every column would stop LIMIT from applying early.
 class CaseFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=CaseStatus.choices, label="状态（可多选）")
+    status = filters.MultipleChoiceFilter(choices=CaseStatus.choices, label="状态（可多选）", distinct=False)
     open = filters.BooleanFilter(method="filter_open", label="仅未结案件（true）或仅已结束的（false）")
     station = IdFilter(field_name="station_id", label="工作站 id")
     department = IdFilter(method="filter_department", label="部门 id：该部门有有效派单的案件")
     lead_department = IdFilter(field_name="lead_department_id", label="主办部门 id")
     grid = IdFilter(field_name="grid_id", label="网格 id")
     category = IdFilter(method="filter_category", label="类别 id（大类含其小类）")
-    source = filters.MultipleChoiceFilter(choices=Source.choices, label="来源（可多选）")
-    urgency = filters.MultipleChoiceFilter(choices=Urgency.choices, label="紧急程度（可多选）")
-    ladder = filters.MultipleChoiceFilter(choices=Ladder.choices, label="督办等级（可多选）")
+    source = filters.MultipleChoiceFilter(choices=Source.choices, label="来源（可多选）", distinct=False)
+    urgency = filters.MultipleChoiceFilter(choices=Urgency.choices, label="紧急程度（可多选）", distinct=False)
+    ladder = filters.MultipleChoiceFilter(choices=Ladder.choices, label="督办等级（可多选）", distinct=False)
     reported_after = MomentFilter(field_name="reported_at", lookup_expr="gte", label="上报时间不早于")
     reported_before = MomentFilter(field_name="reported_at", lookup_expr="lt", label="上报时间早于")
     handle_due_before = MomentFilter(field_name="handle_due_at", lookup_expr="lte", label="办理期限不晚于")
@@ -125,15 +129,7 @@ class CaseFilter(filters.FilterSet):
         return queryset.filter(Q(category_id=value) | Q(category__parent_id=value))
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(address__icontains=value)
-        )
+        return search_cases(queryset, value)
 
 
 class CaseOrdering(OrderingFilter):
@@ -239,7 +235,7 @@ class EventFilter(filters.FilterSet):
 
 
 class AssignmentFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=AssignmentStatus.choices)
+    status = filters.MultipleChoiceFilter(choices=AssignmentStatus.choices, distinct=False)
     role = filters.ChoiceFilter(choices=AssignmentRole.choices)
     department = IdFilter(field_name="department_id")
 
@@ -257,7 +253,7 @@ class MediationFilter(filters.FilterSet):
 
 
 class SupervisionFilter(filters.FilterSet):
-    level = filters.MultipleChoiceFilter(choices=Supervision.Level.choices)
+    level = filters.MultipleChoiceFilter(choices=Supervision.Level.choices, distinct=False)
     deadline = filters.ChoiceFilter(choices=Deadline.choices)
     answered = filters.BooleanFilter(field_name="responded_at", lookup_expr="isnull", exclude=True, label="已回复")
 
@@ -267,7 +263,7 @@ class SupervisionFilter(filters.FilterSet):
 
 
 class SummonsFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=Summons.Status.choices)
+    status = filters.MultipleChoiceFilter(choices=Summons.Status.choices, distinct=False)
 
     class Meta:
         model = Summons

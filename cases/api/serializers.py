@@ -7,6 +7,8 @@ per row for the context's ``request.user`` (lists, whose rows carry the policy's
 
 from __future__ import annotations
 
+import copy
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -31,10 +33,26 @@ from cases.models import (
 from cases.wording import plan_with_reasons_rendered, reason_text
 from workstation.models import Department, Grid, StationDepartment, User, Workstation
 
+
+# DRF's ModelSerializer with its fields built from the model once per class, not on every
+# instance: building them (model introspection, lazy labels) was half of a case detail's
+# serialization. Each instance still gets fresh field objects (a deep copy), as DRF's own declared
+# fields do; no serializer here decides its fields from the instance or the context. (A comment,
+# not a docstring: the schema would take a docstring for every serializer's description.)
+class ModelSerializer(serializers.ModelSerializer):
+    _fields_built: dict[type, dict] = {}
+
+    def get_fields(self):
+        built = self._fields_built.get(type(self))
+        if built is None:
+            built = self._fields_built[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
+
 # --- Small references -------------------------------------------------------------------------
 
 
-class UserRefSerializer(serializers.ModelSerializer):
+class UserRefSerializer(ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True, help_text="姓名")
 
     class Meta:
@@ -42,31 +60,31 @@ class UserRefSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "name"]
 
 
-class StationRefSerializer(serializers.ModelSerializer):
+class StationRefSerializer(ModelSerializer):
     class Meta:
         model = Workstation
         fields = ["id", "code", "name"]
 
 
-class DepartmentRefSerializer(serializers.ModelSerializer):
+class DepartmentRefSerializer(ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "code", "name", "short_name"]
 
 
-class GridRefSerializer(serializers.ModelSerializer):
+class GridRefSerializer(ModelSerializer):
     class Meta:
         model = Grid
         fields = ["id", "code", "name"]
 
 
-class CategoryRefSerializer(serializers.ModelSerializer):
+class CategoryRefSerializer(ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "code", "name", "parent"]
 
 
-class CaseRefSerializer(serializers.ModelSerializer):
+class CaseRefSerializer(ModelSerializer):
     class Meta:
         model = Case
         fields = ["id", "number", "title", "status", "reported_at"]
@@ -80,7 +98,7 @@ class DepartmentSerializer(DepartmentRefSerializer):
         fields = [*DepartmentRefSerializer.Meta.fields, "is_active"]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     owner = DepartmentRefSerializer(allow_null=True)
     co_departments = DepartmentRefSerializer(many=True)
 
@@ -101,7 +119,7 @@ class CategorySerializer(serializers.ModelSerializer):
         ]
 
 
-class PresenceSerializer(serializers.ModelSerializer):
+class PresenceSerializer(ModelSerializer):
     department = DepartmentRefSerializer()
     liaison_officer = UserRefSerializer(allow_null=True)
 
@@ -110,7 +128,7 @@ class PresenceSerializer(serializers.ModelSerializer):
         fields = ["department", "presence", "liaison_officer", "is_active"]
 
 
-class StationSerializer(serializers.ModelSerializer):
+class StationSerializer(ModelSerializer):
     presences = PresenceSerializer(many=True, help_text="入驻部门（4+X）")
 
     class Meta:
@@ -118,7 +136,7 @@ class StationSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "district", "township", "address", "latitude", "longitude", "presences"]
 
 
-class GridSerializer(serializers.ModelSerializer):
+class GridSerializer(ModelSerializer):
     class Meta:
         model = Grid
         fields = ["id", "station", "code", "name", "community", "center_latitude", "center_longitude", "is_active"]
@@ -136,7 +154,7 @@ def _visibility(serializer: serializers.Serializer, case: Case) -> privacy.Visib
     return privacy.visibility(request.user, case) if request is not None else privacy.MASKED
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelSerializer):
     name = serializers.SerializerMethodField(help_text="姓名；无权查看时脱敏，如 张某")
     phone = serializers.SerializerMethodField(help_text="联系电话；无权查看时脱敏，如 139****0001")
     id_number = serializers.SerializerMethodField(help_text="身份证号；无权查看时脱敏，如 330***********1234")
@@ -159,7 +177,7 @@ class PartySerializer(serializers.ModelSerializer):
         return privacy.shown_address(party.address, _visibility(self, party.case))
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     department = DepartmentRefSerializer()
     signed_by = UserRefSerializer(allow_null=True)
 
@@ -181,7 +199,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField(help_text="下载地址（经权限校验）；无权查看时为空")
     withheld = serializers.SerializerMethodField(help_text="照片可能拍到人，您无权查看：只告知其存在")
 
@@ -198,7 +216,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("api:case-attachment-download", args=[attachment.case_id, attachment.pk])
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     actor = serializers.SerializerMethodField(help_text="操作人；保密举报的上报人对承办部门不显示")
 
     class Meta:
@@ -212,7 +230,7 @@ class EventSerializer(serializers.ModelSerializer):
         return UserRefSerializer(event.actor).data
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ModelSerializer):
     name = serializers.SerializerMethodField(help_text="姓名；当事人等群众无权查看时脱敏，如 张某")
 
     class Meta:
@@ -223,7 +241,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return privacy.shown_participant_name(participant, _visibility(self, participant.session.case))
 
 
-class MediationSessionSerializer(serializers.ModelSerializer):
+class MediationSessionSerializer(ModelSerializer):
     participants = ParticipantSerializer(many=True)
     created_by = UserRefSerializer(allow_null=True)
     agreement_document = AttachmentSerializer(allow_null=True, help_text="调解协议书（经权限校验下载）")
@@ -247,7 +265,7 @@ class MediationSessionSerializer(serializers.ModelSerializer):
         ]
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class SupervisionSerializer(ModelSerializer):
     message = serializers.CharField(source="text", read_only=True, help_text="督办内容（自动督办按阅读者的语言生成）")
     created_by = UserRefSerializer(allow_null=True)
     responded_by = UserRefSerializer(allow_null=True)
@@ -269,7 +287,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
         ]
 
 
-class SummonsSerializer(serializers.ModelSerializer):
+class SummonsSerializer(ModelSerializer):
     department = DepartmentRefSerializer(source="presence.department", read_only=True)
     liaison_officer = UserRefSerializer(allow_null=True)
 
@@ -302,7 +320,7 @@ _DECISION_FIELDS = [
 ]
 
 
-class _DecisionSerializer(serializers.ModelSerializer):
+class _DecisionSerializer(ModelSerializer):
     department = DepartmentRefSerializer(source="assignment.department", read_only=True)
     requested_by = UserRefSerializer()
     decided_by = UserRefSerializer(allow_null=True)
@@ -329,7 +347,7 @@ class HoldSerializer(_DecisionSerializer):
 # --- Cases ------------------------------------------------------------------------------------
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(ModelSerializer):
     """A row of the case list: no personal data, no nested lists (one query per page)."""
 
     station = StationRefSerializer()
@@ -542,7 +560,7 @@ class MembershipSerializer(serializers.Serializer):
     grids = GridRefSerializer(many=True)
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
     memberships = serializers.SerializerMethodField()
 

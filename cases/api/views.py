@@ -33,7 +33,7 @@ from cases.api import serializers as out
 from cases.api.actions import CaseAction
 from cases.api.intake import NotAnIntakeAccount
 from cases.models import Category, MediationParticipant
-from cases.selectors import CASE_ROW, case_detail_for, dispatch_plan_for, duplicate_candidates
+from cases.selectors import CASE_ROW, case_detail_for, dispatch_plan_for, duplicate_candidates, new_case_detail_for
 from cases.services.intake import PartyInput, case_report
 from governance import clock
 from workstation.models import Department, Grid, Membership, StationDepartment, Workstation
@@ -84,7 +84,12 @@ class CaseListView(generics.ListAPIView):
         data = _valid(inputs.CaseCreateSerializer, request.data)
         parties = [PartyInput(**p) for p in data.pop("parties")]
         case = case_report(actor=request.user, parties=parties, **data)
-        return Response(case_detail_data(request.user, case.pk, gated=False), status=status.HTTP_201_CREATED)
+        detail = new_case_detail_for(request.user, case)
+        data = out.CaseDetailSerializer(detail, context={"visibility": detail.visibility}).data
+        viewlog.record_views(
+            request.user, [(detail, detail.visibility.full - {privacy.P.MEDIATION})], channel="api:case"
+        )
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class CaseDetailView(APIView):

@@ -37,8 +37,9 @@ class Assignment(models.Model):
     """A department's share of a case: lead (主办) or co (协办)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("案件"))
+    # assignment_department_status (department, status) serves every lookup by department.
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("部门")
+        Department, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("部门"), db_index=False
     )
     role = models.CharField(_("角色"), max_length=5, choices=AssignmentRole.choices)
     status = models.CharField(

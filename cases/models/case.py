@@ -87,9 +87,18 @@ class Case(models.Model):
     """One reported matter, numbered like ZX-20261128-0007."""
 
     number = models.CharField(_("编号"), max_length=32, unique=True)
-    station = models.ForeignKey(Workstation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("工作站"))
+    # No index of its own where a composite index below starts with the column (issue 14).
+    station = models.ForeignKey(
+        Workstation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("工作站"), db_index=False
+    )
     grid = models.ForeignKey(
-        Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("网格")
+        Grid,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("网格"),
+        db_index=False,
     )
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.GRID)
     # NULL, not "", for cases born here: the uniqueness per source applies to outside ids only.
@@ -98,7 +107,13 @@ class Case(models.Model):
     # phone's queue files one case per (reporter, key).
     idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, editable=False)
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("类别")
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("类别"),
+        db_index=False,
     )
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     title = models.CharField(_("标题"), max_length=TITLE_MAX_LENGTH)
@@ -124,6 +139,7 @@ class Case(models.Model):
         blank=True,
         related_name="led_cases",
         verbose_name=_("主办部门"),
+        db_index=False,
     )
     dispatch_plan = models.JSONField(_("分拨方案"), null=True, blank=True)
     dispatch_override = models.JSONField(_("人工调整"), null=True, blank=True)
@@ -211,6 +227,11 @@ class Case(models.Model):
             models.Index(fields=["lead_department", "status"], name="case_lead_status"),
             models.Index(fields=["category", "reported_at"], name="case_category_reported"),
             models.Index(fields=["grid", "reported_at"], name="case_grid_reported"),
+            # The lists' orderings (cases.api.filters.CaseOrdering): by last change for everyone, by
+            # number within a station (a chief's list), and the few cases on the ladder by date.
+            models.Index(fields=["updated_at", "id"], name="case_updated"),
+            models.Index(fields=["station", "number"], name="case_station_number"),
+            models.Index(fields=["reported_at"], condition=~Q(ladder="none"), name="case_on_ladder_reported"),
             # Sweeps look only at open deadlines: partial indexes keep them small.
             models.Index(fields=["accept_due_at"], condition=Q(status="reported"), name="case_accept_due_open"),
             models.Index(
@@ -309,7 +330,10 @@ class Attachment(models.Model):
 class CaseEvent(models.Model):
     """Append-only audit row for every change of a case (流转记录). Never updated or deleted."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("案件"))
+    # case_event_case (case, id) serves every lookup by case: no index of its own.
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("案件"), db_index=False
+    )
     actor = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("操作人")
     )

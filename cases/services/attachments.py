@@ -147,8 +147,8 @@ def case_bytes(case: Case) -> int:
     return case.attachments.aggregate(total=Sum("size"))["total"] or 0
 
 
-def attach_files(case: Case, uploads: Iterable[CleanUpload], *, purpose: str, actor, field: str) -> list[int]:
-    """Store the cleaned uploads against the case under generated names; return the new ids.
+def store_files(case: Case, uploads: Iterable[CleanUpload], *, purpose: str, actor, field: str) -> list[Attachment]:
+    """Store the cleaned uploads against the case under generated names; return the new attachments.
     Refuses (``Invalid`` naming ``field``) what would take the case past ``MAX_CASE_BYTES``."""
     uploads = list(uploads)
     if not uploads:
@@ -165,6 +165,11 @@ def attach_files(case: Case, uploads: Iterable[CleanUpload], *, purpose: str, ac
             size=len(upload.content),
             purpose=purpose,
             uploaded_by=actor,
-        ).pk
+        )
         for upload in uploads
     ]
+
+
+def attach_files(case: Case, uploads: Iterable[CleanUpload], *, purpose: str, actor, field: str) -> list[int]:
+    """Store the cleaned uploads against the case (:func:`store_files`); return the new ids."""
+    return [attachment.pk for attachment in store_files(case, uploads, purpose=purpose, actor=actor, field=field)]

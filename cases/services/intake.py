@@ -10,13 +10,12 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.access import scope_of
+from cases.access import note_reported, scope_of
 from cases.deadlines import deadline_fields, due, sla_for
 from cases.models import (
     AttachmentPurpose,
@@ -32,7 +31,7 @@ from cases.models import (
     Urgency,
 )
 from cases.selectors import chiefs_of
-from cases.services.attachments import PHOTO_TYPES, attach_files, clean_uploads
+from cases.services.attachments import PHOTO_TYPES, clean_uploads, store_files
 from cases.services.lifecycle import Forbidden, invalid, now
 from cases.validators import validate_id_number
 from notifications.services import notify
@@ -55,13 +54,23 @@ class PartyInput:
 
 
 def next_case_number(station: Workstation, moment: datetime) -> str:
-    """ZX-20261128-0007: the station's code, the local date, and that day's sequence."""
+    """ZX-20261128-0007: the station's code, the local date, and that day's sequence.
+
+    One statement counts on: an upsert that creates the day's row at 1 or adds one to it, and
+    returns the new value. Its row lock is held to the end of the caller's transaction, so
+    numbers stay gapless (a rolled-back report gives its number back); a concurrent report waits
+    on that row only, so the caller takes the number as late as it can.
+    """
     day = timezone.localtime(moment).date()
-    sequence, _created = CaseNumberSequence.objects.get_or_create(station=station, day=day)
-    # The UPDATE takes the row lock; a concurrent report waits and then counts on from ours.
-    CaseNumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db(fields=["last"])
-    return f"{station.code}-{day:%Y%m%d}-{sequence.last:04d}"
+    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (station_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - our own table name
+            f"ON CONFLICT (station_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [station.pk, day],
+        )
+        (last,) = cursor.fetchone()
+    return f"{station.code}-{day:%Y%m%d}-{last:04d}"
 
 
 def _accept_deadline(moment: datetime, category: Category | None, urgency: str) -> dict:
@@ -138,6 +147,20 @@ def case_report(
     uploads = clean_uploads(files, field="files", types=PHOTO_TYPES)
 
     moment = reported_at or now()
+    # Read and computed before the transaction: nothing of this waits on the day's number.
+    deadline = _accept_deadline(moment, category, urgency)
+    chiefs = chiefs_of(station.pk)
+    party_rows = [
+        Party(
+            name=p.name,
+            role=p.role,
+            phone=p.phone,
+            id_number=p.id_number,
+            address=p.address,
+            organization=p.organization,
+        )
+        for p in parties
+    ]
     with transaction.atomic():
         case = Case.objects.create(
             number=next_case_number(station, moment),
@@ -159,21 +182,12 @@ def case_report(
             reporter_confidential=reporter_confidential,
             status=CaseStatus.REPORTED,
             reported_at=moment,
-            **_accept_deadline(moment, category, urgency),
+            **deadline,
         )
-        Party.objects.bulk_create(
-            Party(
-                case=case,
-                name=p.name,
-                role=p.role,
-                phone=p.phone,
-                id_number=p.id_number,
-                address=p.address,
-                organization=p.organization,
-            )
-            for p in parties
-        )
-        attach_files(case, uploads, purpose=AttachmentPurpose.REPORT, actor=actor, field="files")
+        for party in party_rows:
+            party.case = case
+        Party.objects.bulk_create(party_rows)
+        attachments = store_files(case, uploads, purpose=AttachmentPurpose.REPORT, actor=actor, field="files")
         CaseEvent.objects.create(
             case=case,
             actor=actor,
@@ -181,7 +195,11 @@ def case_report(
             to_status=CaseStatus.REPORTED,
             payload={"source": source, "external_id": external_id} if external_id else {"source": source},
         )
-        notify(chiefs_of(station.pk), kind="reported", case=case)
+        notify(chiefs, kind="reported", case=case)
+    if actor is not None:
+        note_reported(actor)
+    # What was written, as the case's related rows (``cases.selectors.new_case_detail_for``).
+    case._prefetched_objects_cache = {"parties": party_rows, "attachments": attachments}
     return case
 
 

@@ -464,6 +464,9 @@ def admit(action: str, case: Case, *, actor, roles: set[str], facts: Facts | Non
 
 def may_try(action: str, case: Case, *, actor, roles: set[str], facts: Facts) -> bool:
     """Whether :func:`admit` lets the user try the action (for a list of buttons)."""
+    rule_ = TRANSITIONS[action]
+    if case.status not in rule_.sources or not roles & rule_.roles:
+        return False  # admit's first two refusals, without wording a message nobody reads
     try:
         admit(action, case, actor=actor, roles=roles, facts=facts)
     except LifecycleError:

@@ -24,7 +24,7 @@ from cases.selectors import leaders, people_of_stations
 from cases.services.feedback import case_close_default
 from cases.services.lifecycle import Conflict
 from governance import clock
-from notifications.services import notify
+from notifications.services import Notice, notify_all
 
 BATCH = 200
 Level = Supervision.Level
@@ -185,20 +185,20 @@ def _notify(ladder: Ladder, supervisions: list[Supervision]) -> None:
     stations = {s.case.station_id for s in supervisions}
     chiefs, handlers = people_of_stations(stations, {d for ids in departments for d in ids})
     bosses = leaders() if any(s.level == Level.ESCALATED for s in supervisions) else []
+    notices = []
     for supervision, department_ids in zip(supervisions, departments, strict=True):
         case = supervision.case
         people = [u for d in department_ids for u in handlers.get((case.station_id, d), [])]
         people += chiefs.get(case.station_id, [])
         if supervision.level == Level.ESCALATED:
             people += bosses
-        notify(
-            people,
-            kind=f"supervision_{supervision.level}",
-            case=case,
-            deadline=supervision.deadline,
-            due_at=supervision.due_at.isoformat(),
-            department=str(supervision.assignment.department) if supervision.assignment else None,
-        )
+        params = {
+            "deadline": supervision.deadline,
+            "due_at": supervision.due_at.isoformat(),
+            "department": str(supervision.assignment.department) if supervision.assignment else None,
+        }
+        notices.append(Notice(people, f"supervision_{supervision.level}", case, params))
+    notify_all(notices)  # the batch's notices in two INSERTs, not two per rung
 
 
 def _answering_departments(ladder: Ladder, supervisions: list[Supervision]) -> list[list[int]]:
