@@ -76,7 +76,8 @@ LIVE_ASSIGNMENT_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, A
 # Files of these purposes show people (photos taken at the scene, evidence of the resolution).
 PHOTO_PURPOSES = frozenset({AttachmentPurpose.REPORT, AttachmentPurpose.EVIDENCE})
 
-# Participants of these roles are residents: their names are personal data.
+# Participants of these roles are residents (unless named by a user account): their names are
+# personal data.
 RESIDENT_PARTICIPANT_ROLES = frozenset({"party", "elder", "other"})
 
 
@@ -280,7 +281,10 @@ def shown_reporter(case: Case, vis: Visibility) -> dict:
 
 
 def shown_participant_name(participant, vis: Visibility) -> str:
-    if participant.role in RESIDENT_PARTICIPANT_ROLES and P.MEDIATION not in vis:
+    """A resident's name masked without ``mediation``; a participant who is a user of the system
+    (a colleague invited by account) or acts in office stays named."""
+    resident = participant.role in RESIDENT_PARTICIPANT_ROLES and participant.user_id is None
+    if resident and P.MEDIATION not in vis:
         return mask_name(participant.name)
     return participant.name
 

@@ -254,9 +254,12 @@ def test_resolve_with_evidence_files_then_download_behind_the_gate(world):
         f"/api/cases/{case.pk}/resolve/", {"text": "空调外机已移位", "files": [photo]}, format="multipart"
     )
     assert response.status_code == 200, response.json()
-    attachment = response.json()["attachments"][0]
+    # Resolved, the lead's assignment is done: its need to know ends, photos with it (privacy.py).
+    assert response.json()["attachments"][0]["withheld"] is True
+    attachment = get(w.wang, f"/api/cases/{case.pk}/").json()["attachments"][0]
     assert attachment["purpose"] == "evidence"
     assert attachment["original_name"] == "现场照片.jpg"
+    assert_error(client_for(w.tiaojie).get(attachment["download_url"]), 403)
     download = client_for(w.wang).get(attachment["download_url"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content)[:3] == b"\xff\xd8\xff"  # the photo, re-encoded
@@ -320,11 +323,12 @@ def as_a_new_request(user):
 def test_the_case_detail_reads_the_users_roles_once(world, django_assert_num_queries):
     """Scope (2), the gated case (1), its parties, attachments, assignments and summonses (4), the
     roles (2: assignments, open summonses), return, extension and hold requests (3), the facts for
-    the actions (2)."""
+    the actions (2), and the view log's one INSERT (cases.viewlog); the need-to-know policy reads
+    the rows already loaded."""
     w = world
     case = walk_to(w, "in_progress")
     tiaojie = as_a_new_request(w.tiaojie)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = get(tiaojie, f"/api/cases/{case.pk}/")
     assert response.status_code == 200
     assert response.json()["my_roles"] == ["lead", "mediator"]
@@ -332,11 +336,12 @@ def test_the_case_detail_reads_the_users_roles_once(world, django_assert_num_que
 
 def test_an_action_asks_the_roles_under_its_lock_and_again_for_the_detail_it_answers(world, django_assert_num_queries):
     """The gate only sees (no roles); the transition reads them under the case's lock; the
-    detail after the action reads them again, as the action left them."""
+    detail after the action reads them again, as the action left them (plus the view log's one
+    INSERT for the detail it answers)."""
     w = world
     case = walk_to(w, "dispatched")
     zhifa = as_a_new_request(w.zhifa)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = post(zhifa, f"/api/cases/{case.pk}/sign/")
     assert response.status_code == 200, response.json()
     assert response.json()["my_roles"] == ["co"]

@@ -33,6 +33,7 @@ from cases.models import (
     MediationParticipant,
     MediationSession,
     Party,
+    PersonalDataAccess,
     ReturnRequest,
     SlaRule,
     Summons,
@@ -211,7 +212,9 @@ def make_rows(tag: str) -> dict:
         reporter_phone="13800001234",
         reported_at=now,
     )
-    Party.objects.create(case=case, name="Zhang", phone="13800001234", id_number="33010619900101123X")
+    Party.objects.create(
+        case=case, name="Zhang", phone="13800001234", id_number="33010619900101123X", address="紫金凰小区3幢2单元501室"
+    )
     Attachment.objects.create(case=case, file="cases/photo.jpg", original_name="photo.jpg", uploaded_by=user)
     assignment = Assignment.objects.create(case=case, department=department, role="lead", dispatched_at=now)
     CaseEvent.objects.create(case=case, actor=user, action="report", to_status="reported")
@@ -232,6 +235,7 @@ def make_rows(tag: str) -> dict:
     Feedback.objects.create(case=case, result="satisfied", given_by=user)
     notification = Notification.objects.create(recipient=user, case=case, kind="dispatched", title="New case")
     NotificationDelivery.objects.create(notification=notification, channel="email")
+    PersonalDataAccess.objects.create(user=user, case=case, kind="view", channel="page:case", fields=["people"])
     return {"case": case, "event": case.events.get(), "station": station, "grid": grid, "user": user}
 
 

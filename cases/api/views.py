@@ -112,7 +112,8 @@ class CaseActionView(APIView):
         code = status.HTTP_201_CREATED if spec.created else status.HTTP_200_OK
         if spec.output is None:
             return Response(case_detail_data(request.user, case.pk, gated=False), status=code)
-        return Response(spec.output(result).data, status=code)
+        # The request in the context: what it shows of people follows the need-to-know policy.
+        return Response(spec.output(result, context={"request": request}).data, status=code)
 
 
 def action_view(key: str, spec: CaseAction):
