@@ -1,8 +1,8 @@
 """Notices in admin: read-only, shown in the admin user's language."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cases.admin import ReadOnlyAdmin, ReadOnlyInline
 from notifications.models import Notification, NotificationDelivery
@@ -49,10 +49,8 @@ class NotificationDeliveryAdmin(ReadOnlyAdmin):
         """Copies that will never be sent are said at the top of the list, with a link to them."""
         given_up = NotificationDelivery.objects.filter(status=NotificationDelivery.Status.GAVE_UP).count()
         if given_up:
-            message = ngettext(
-                "%(count)s 条通知多次投递失败，已停止重试：请核对接收人的手机号或邮箱，或短信、邮件服务。",
-                "%(count)s 条通知多次投递失败，已停止重试：请核对接收人的手机号或邮箱，或短信、邮件服务。",
-                given_up,
+            message = gettext(
+                "%(count)s 条通知多次投递失败，已停止重试：请核对接收人的手机号或邮箱，或短信、邮件服务。"
             )
             messages.warning(request, message % {"count": given_up})
         return super().changelist_view(request, extra_context)

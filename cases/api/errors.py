@@ -25,6 +25,7 @@ from django.db.models import UniqueConstraint
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -177,6 +178,8 @@ def _unique_constraints_by_columns() -> dict[str, str]:
     return found
 
 
+@csrf_exempt  # nothing is there to protect: a POST answers 404 like a GET, not the CSRF check's 403
 def unknown_path(request, *args, **kwargs) -> JsonResponse:
-    """A path under /api/ that matches nothing: the same 404 body, not Django's HTML page."""
+    """A path under /api/ that matches nothing (``/api/cases/AAA/accept/`` too: not an id): the
+    same 404 body as a missing object, whoever asks and however, not Django's HTML page."""
     return JsonResponse(body("not_found", NOT_FOUND_MESSAGE), status=404)
