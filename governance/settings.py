@@ -299,11 +299,12 @@ else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # An idle session ends after SESSION_IDLE_MINUTES (2 working hours by default): each request a
-# person makes moves the expiry on (governance/sessions.py), the bell's polling does not.
+# person makes moves the expiry on (at most every tenth of it: governance/sessions.py), the
+# bell's polling does not.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
 if SESSION_COOKIE_AGE <= 0:
     raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be a positive number of minutes")
-SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 2)
+SESSION_REFRESH_SECONDS = SESSION_COOKIE_AGE // 10
 
 # API tokens (django-rest-knox): only a SHA-512 digest is stored; a person's token expires after
 # API_TOKEN_DAYS, an intake system's has no expiry and is replaced by `manage.py rotate_intake_token`.

@@ -163,6 +163,7 @@ def test_schemathesis_finds_no_server_error(tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
+        "MIGRATION_DATABASE_URL": "",  # the server is the app: the app role only (governance/db_roles.py)
         "MEDIA_ROOT": str(tmp_path / "media"),
         "DEBUG": "true",  # the insecure demo key is fine here; nothing leaves the loopback
         "REDIS_URL": "",  # tasks in-process: the fuzzer's notices need no broker

@@ -52,6 +52,7 @@ def worker(tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": worker_database_url(),
+        "MIGRATION_DATABASE_URL": "",  # the worker is the app: the app role only (governance/db_roles.py)
         "REDIS_URL": REDIS_URL,
         "CELERY_TASK_DEFAULT_QUEUE": queue,  # what the worker itself queues stays on this queue
     }

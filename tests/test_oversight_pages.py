@@ -224,8 +224,8 @@ def board_of_two_departments(w):
 
 def test_board_filters_by_department_rung_and_grid_and_counts_per_department(world):
     joint, market, reported = board_of_two_departments(world)
-    chief = client_of(world.zhang)
     with time_machine.travel(NEXT_MONDAY, tick=False):
+        chief = client_of(world.zhang)  # signed in then: an idle session ends after 2 h
         page = main_of(chief.get("/board/"))
         by_market = main_of(chief.get(f"/board/?department={world.dept.market.pk}"))
         by_grid = main_of(chief.get(f"/board/?grid={world.other_grid.pk}"))
@@ -251,8 +251,8 @@ def test_a_bad_filter_is_400_naming_the_field(world, query):
 
 def test_manual_supervision_from_the_board_and_the_departments_answer_on_the_case(world):
     joint, _market, _reported = board_of_two_departments(world)
-    chief = client_of(world.zhang)
     with time_machine.travel(NEXT_MONDAY, tick=False):
+        chief = client_of(world.zhang)  # signed in then: an idle session ends after 2 h
         page = main_of(chief.get("/board/"))
         assert f'action="/cases/{joint.pk}/supervise/"' in page
         ids = re.findall(r'\sid="([^"]+)"', page)
@@ -288,8 +288,8 @@ def test_board_query_count_does_not_grow_with_rows(world, rows, django_assert_nu
             if i % 2:
                 dispatching.case_dispatch(dispatching.case_accept(case.pk, actor=world.zhang).pk, actor=world.zhang)
     sweep(NEXT_MONDAY)
-    chief = client_of(world.zhang)
     with time_machine.travel(NEXT_MONDAY, tick=False):
+        chief = client_of(world.zhang)  # signed in then: an idle session ends after 2 h
         chief.get("/board/")  # the calendar is loaded once per process
         with django_assert_num_queries(QUERIES_OF_THE_BOARD):
             response = chief.get("/board/?page=1")

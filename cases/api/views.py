@@ -36,7 +36,7 @@ from cases.models import Category, MediationParticipant
 from cases.selectors import CASE_ROW, case_detail_for, dispatch_plan_for, duplicate_candidates, new_case_detail_for
 from cases.services.intake import PartyInput, case_report
 from governance import clock
-from workstation.models import Department, Grid, Membership, StationDepartment, Workstation
+from workstation.models import Department, Grid, Membership, StationDepartment, User, Workstation
 
 
 def case_detail_data(user, case_id: int, *, gated: bool = True) -> dict:
@@ -295,7 +295,7 @@ class MeView(APIView):
     @extend_schema(summary="当前用户及其岗位", tags=["用户"], responses=out.MeSerializer)
     def get(self, request):
         memberships = Membership.objects.select_related("station", "department").prefetch_related("grids")
-        user = type(request.user).objects.prefetch_related(Prefetch("memberships", memberships)).get(pk=request.user.pk)
+        user = User.objects.prefetch_related(Prefetch("memberships", memberships)).get(pk=request.user.pk)
         return Response(out.MeSerializer(user).data)
 
 
