@@ -106,6 +106,9 @@ BENCH_CASES ?= 100000
 BENCH_LABEL ?=
 bench-perf: install-dev
 	createdb -h 127.0.0.1 -U postgres gov_perf_bench 2>/dev/null || true
+	# the pages need the static manifest of production mode (the benchmarks run with DEBUG off)
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx \
+		$(PY) manage.py collectstatic --no-input -v0
 	$(if $(BENCH_REUSE),,DEBUG=true $(PY) bench/generate.py --database $(BENCH_DB) --cases $(BENCH_CASES))
 	$(PY) -m bench.filing_cpu --label "$(BENCH_LABEL)"
 	$(PY) -m bench.filing_http --label "$(BENCH_LABEL)"
