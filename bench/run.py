@@ -105,9 +105,10 @@ def machine() -> str:
         memory = f", {kb / 1024 / 1024:.0f} GB RAM"
     except (OSError, ValueError, IndexError):
         pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs{memory}; "
-        f"PostgreSQL {version}; Python {platform.python_version()}"
+        f"PostgreSQL {version}; Python {platform.python_version()}; load average {load}"
     )
 
 
