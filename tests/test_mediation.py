@@ -13,6 +13,7 @@ from cases.services.attachments import MAX_FILE_BYTES
 from cases.services.lifecycle import Invalid
 from tests.api_helpers import assert_error, client_for, get, post
 from tests.personas import walk_to
+from tests.uploads import jpeg
 
 pytestmark = pytest.mark.needs("postgresql")
 
@@ -176,7 +177,7 @@ def test_the_api_records_a_partial_round_with_a_photo_of_the_paper(world):
     w = world
     case = walk_to(w, "in_progress")
     session = schedule(w, case)
-    photo = pdf("协议照片.jpg", b"\xff\xd8\xff jpeg", "image/jpeg")
+    photo = pdf("协议照片.jpg", jpeg(), "image/jpeg")
     data = {"session_id": session.pk, "minutes": "部分达成", "outcome": "partial", "agreement": "先加装接水管"}
     response = post(
         w.tiaojie, f"/api/cases/{case.pk}/record_mediation/", {**data, "document": photo}, format="multipart"
