@@ -294,9 +294,13 @@ def rebuild() -> int:
         )
         rows = cursor.rowcount
         # Rows of one dimension and day range on few pages: a year's read touches hundreds, not
-        # thousands. (CLUSTER locks the table; a rebuild does anyway.)
-        cursor.execute("CLUSTER dashboard_tally USING tally_dim_day_station")
-        cursor.execute("ANALYZE dashboard_tally")
+        # thousands. (CLUSTER locks the table; a rebuild does anyway.) Only the table's owner may
+        # reorder it: ``manage.py dashboard_rollup --rebuild`` connects as the owner (README,
+        # "Security"); the app role, which owns nothing, rebuilds the rows alone.
+        cursor.execute("SELECT tableowner = current_user FROM pg_tables WHERE tablename = 'dashboard_tally'")
+        if cursor.fetchone()[0]:
+            cursor.execute("CLUSTER dashboard_tally USING tally_dim_day_station")
+            cursor.execute("ANALYZE dashboard_tally")
         return rows
 
 

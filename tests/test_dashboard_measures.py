@@ -325,7 +325,9 @@ def test_rollup_stays_exact_through_random_transitions(world):
         if kind == "report":
             category = rng.choice([w.consumer, w.labour, w.neighbour, w.building])
             source = rng.choice(["grid", "12345", "110"])
-            cases.append(report(w, moment, category=category, source=source).pk)
+            # A grid worker files grid reports; the hotlines' come in through intake (no actor).
+            actor = w.wang if source == "grid" else None
+            cases.append(report(w, moment, category=category, source=source, actor=actor).pk)
         elif kind == "accept":
             do(moment, dispatching.case_accept, case.pk, actor=w.zhang)
         elif kind == "reject":

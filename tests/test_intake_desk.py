@@ -85,7 +85,7 @@ def test_next_elsewhere_is_ignored(world):
 
 def test_filters_in_place_and_bad_filters_are_400(world):
     grid = report_ac_dispute(world)
-    hotline = report_ac_dispute(world, title="12345 转来的报告", source=Source.HOTLINE_12345)
+    hotline = report_ac_dispute(world, title="12345 转来的报告", source=Source.HOTLINE_12345, actor=None)
     chief = client_of(world.zhang)
     fragment = chief.get(DESK, {"source": "12345"}, headers={"HX-Request": "true", "HX-Target": "intake-list"})
     assert fragment.status_code == 200

@@ -404,10 +404,19 @@ def test_page(w, page, role):
     assert outcome(response, personal=personal) == spec.expected[role]
 
 
+def page_input(action: str, case, w) -> dict:
+    """What the page's form sends: the API's input, and for 安排联合调处 the ticked departments
+    (the page sends its ticks; none ticked is a choice of its own, refused)."""
+    data = valid_input(action, case, w)
+    if action == "schedule_mediation":
+        data["department_ids"] = list(case.assignments.values_list("department_id", flat=True))
+    return data
+
+
 @pytest.mark.parametrize(("action", "role"), PAGE_ACTION_ROWS)
 def test_page_action(w, action, role):
     case = w.by_state[ACTION_STATE[action]]
-    response = page_client(w, role).post(f"/cases/{case.pk}/{action}/", valid_input(action, case, w))
+    response = page_client(w, role).post(f"/cases/{case.pk}/{action}/", page_input(action, case, w))
     expected = API[f"cases_{action}"][role]
     if role == "intake_account":
         expected = "login"

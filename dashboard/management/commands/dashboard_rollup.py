@@ -11,6 +11,7 @@ from dashboard import counting, rollup
 from dashboard.periods import Period, local_day
 from dashboard.scopes import Scope
 from governance import clock
+from governance.db_roles import as_owner
 
 
 class Command(BaseCommand):
@@ -26,7 +27,9 @@ class Command(BaseCommand):
         if not rollup.is_available():
             raise CommandError("the rollup exists on PostgreSQL only (the measures count live here)")
         if options["rebuild"]:
-            self.stdout.write(f"rollup rebuilt: {rollup.rebuild()} rows")
+            with as_owner():  # the owner may also reorder the table (CLUSTER)
+                rows = rollup.rebuild()
+            self.stdout.write(f"rollup rebuilt: {rows} rows")
         elif options["compact"]:
             before, after = rollup.compact()
             self.stdout.write(f"rollup compacted: {before} rows → {after}")
