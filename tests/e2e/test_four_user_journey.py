@@ -192,9 +192,14 @@ def test_four_users_carry_the_air_conditioner_dispute_from_report_to_closed(peop
     resolve.get_by_label("佐证文件").set_input_files([{"name": "移机后.png", "mimeType": "image/png", "buffer": PNG}])
     resolve.get_by_role("button", name="办结").click()
     expect(mediator_case.status).to_have_text("已办结待反馈")
-    expect(tiaojie.get_by_role("region", name="附件")).to_contain_text("移机后.png")
+    # Its assignment done, the department no longer needs the people in the photos (need to
+    # know, cases/privacy.py): it is told the evidence is there; the chief sees the photo.
+    expect(tiaojie.get_by_role("region", name="附件")).to_contain_text("办结佐证一份")
     expect(Timeline(tiaojie).last()).to_contain_text("办结 陶调解")
-    tiaojie.shoot("journey-10-resolved-with-photo")
+    chief_case.open(case.pk)
+    expect(chief_case.status).to_have_text("已办结待反馈")
+    expect(zhang.get_by_role("region", name="附件")).to_contain_text("移机后.png")
+    zhang.shoot("journey-10-resolved-with-photo")
 
     # 4. The grid worker sees it resolved in their reports and gives feedback: closed.
     wang.goto("/")

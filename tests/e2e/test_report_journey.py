@@ -90,8 +90,9 @@ def test_a_report_typed_offline_waits_on_the_phone_and_is_sent_once_when_online(
     sign_in(phone, "wang")
     form = ReportPage(phone)
     form.open()
-    # Offline, the live suggestion's request fails as any request would: the browser says so.
-    phone.expect_console_error(r"ERR_INTERNET_DISCONNECTED|htmx:sendError")
+    # Offline, the live suggestion's request fails as any request would: the browser says so
+    # (htmx names the failed request sendError, and afterRequest when it ends that way).
+    phone.expect_console_error(r"ERR_INTERNET_DISCONNECTED|htmx:sendError|htmx:afterRequest")
     phone.context.set_offline(True)
     form.type_report(TITLE, DESCRIPTION)
     form.attach_photo("空调外机.png", PNG)
