@@ -29,6 +29,8 @@ from cases.api.actions import ACTIONS
 from cases.models import Attachment
 from cases.services import dispatching, handling
 from demo.tokens import ensure_intake_accounts
+from exports.models import Export
+from exports.registry import EXPORTS
 from notifications.models import Notification
 from tests.personas import build_world, report_ac_dispute, walk_to
 from tests.test_api_intake import PAYLOADS
@@ -282,6 +284,8 @@ class Page:
 
 
 ALL_SIGNED_IN = {role: "allow" for role in PEOPLE} | {"anonymous": "login", "intake_account": "login"}
+# A liaison officer is called to cases (summonses), not a handler of the department's work.
+READS_MEASURES = {role: "allow" for role in PEOPLE} | {"grid_worker": "hidden", "liaison_officer": "hidden"}
 PAGES = {
     "home": Page("/", ALL_SIGNED_IN),
     # Open to anyone signed in; each shows only the user's own scope (empty for most).
@@ -303,6 +307,9 @@ PAGES = {
         },
     ),
     "case_page": Page("/cases/{case}/", {**case_bound(personal=True), "intake_account": "login"}),
+    # The dashboard reads what the user's memberships reach (dashboard/scopes.py): the district, a
+    # station, a department. A grid worker reaches none of it.
+    "dashboard": Page("/dashboard/", {**READS_MEASURES, "anonymous": "login", "intake_account": "login"}),
     "admin": Page("/admin/", {**{role: "login" for role in ROLES}, "admin": "allow"}),
 }
 
@@ -421,6 +428,49 @@ def test_page_action(w, action, role):
     if role == "intake_account":
         expected = "login"
     assert outcome(response, personal=False) == expected
+
+
+# --- Exports and their downloads (exports/: every kind the registry holds) ---------------------
+
+# A kind's expected answer per role: the case list is the user's own scope (empty for some);
+# the dashboard's tables follow the dashboard's reach.
+NO_SESSION = {"anonymous": "login", "intake_account": "login"}
+EXPORT_EXPECTED = {"cases": ALL_SIGNED_IN, "dashboard": {**READS_MEASURES, **NO_SESSION}}
+
+
+def export_expectation(kind: str) -> dict[str, str]:
+    return EXPORT_EXPECTED["cases" if kind == "cases" else "dashboard"]
+
+
+EXPORT_ROWS = [(kind, role) for kind in sorted(EXPORTS) for role in ROLES]
+
+
+def test_every_export_kind_has_expectations():
+    assert all(kind == "cases" or kind.startswith("dashboard-") for kind in EXPORTS), sorted(EXPORTS)
+
+
+@pytest.mark.parametrize(("kind", "role"), EXPORT_ROWS)
+def test_export(w, kind, role):
+    response = page_client(w, role).post(f"/exports/{kind}/", {})
+    assert outcome(response, personal=False) == export_expectation(kind)[role]
+    if response.status_code == 200:
+        assert response["Content-Disposition"].startswith("attachment")
+        assert Export.objects.filter(requested_by=w.people[role], kind=kind).exists()  # recorded
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_export_is_its_requesters_alone(w, role, settings, django_capture_on_commit_callbacks):
+    """The chief's large export, written by the worker (in process here): its progress page and
+    its download answer the chief, and no one else (404)."""
+    settings.EXPORT_SYNC_MAX_ROWS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        started = page_client(w, "chief").post("/exports/cases/", {})
+    assert started.status_code == 302
+    export = Export.objects.filter(requested_by=w.people["chief"], kind="cases").latest("pk")
+    assert export.status == "ready"
+    expected = "allow" if role == "chief" else NO_SESSION.get(role, "hidden")
+    for url in (f"/exports/{export.pk}/", f"/exports/{export.pk}/download/"):
+        assert outcome(page_client(w, role).get(url), personal=False) == expected, url
 
 
 # --- Out of scope looks exactly like missing ---------------------------------------------------
