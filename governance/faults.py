@@ -14,17 +14,19 @@ retry, which opens a fresh connection:
    both with ``Retry-After``.
 DRF's exception handler leaves these exceptions to Django, so they reach this middleware from
 API views and pages alike. A database that is down before the view runs (the session read by a
-middleware) still answers Django's plain 500.
+middleware) is answered the same way by :func:`server_error`, the project's ``handler500``.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +43,27 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        log.error("database unavailable during %s %s: %s", request.method, request.path, exception)
-        for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()
-        headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
-        if request.path.startswith("/api/"):
-            message = _("数据库暂时不可用，这次操作没有保存任何内容，请稍后重试")
-            body = {"code": "unavailable", "message": message, "errors": {}}
-            return JsonResponse(body, status=503, headers=headers)
-        page = render_to_string("503.html", {"path": request.get_full_path()})
-        return HttpResponse(page, status=503, headers=headers)
+        return unavailable(request, exception)
+
+
+def unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """503 with ``Retry-After``, closing the connections the failure left unusable."""
+    log.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if request.path.startswith("/api/"):
+        message = _("数据库暂时不可用，这次操作没有保存任何内容，请稍后重试")
+        body = {"code": "unavailable", "message": message, "errors": {}}
+        return JsonResponse(body, status=503, headers=headers)
+    page = render_to_string("503.html", {"path": request.get_full_path()})
+    return HttpResponse(page, status=503, headers=headers)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: what escaped the views' layer (a middleware reading the session when the
+    database went away) is a 503 too when its cause is the connection; anything else Django's 500."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return unavailable(request, exception)
+    return defaults.server_error(request)

@@ -22,3 +22,6 @@ urlpatterns = [
 ]
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: they are case files with
 # personal data, downloaded only through the gated API (AttachmentDownloadView).
+
+# A database gone before the view runs answers 503 like one gone inside it (governance/faults.py).
+handler500 = "governance.faults.server_error"

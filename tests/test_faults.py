@@ -203,3 +203,25 @@ def test_admins_see_the_given_up_copies(failing_sms):
     page = client.get("/admin/notifications/notificationdelivery/", {"status__exact": "gave_up"}).content.decode()
     assert "1 条通知多次投递失败，已停止重试" in page
     assert "多次失败，已停止重试" in page and "短信网关不可用" in page
+
+
+def test_a_database_gone_before_the_view_answers_503_not_500(world, settings, monkeypatch):
+    """The session is read by a middleware, before any view: its failure reaches ``handler500``
+    (DEBUG off, as deployed), which answers the same 503 page. (The retry is shown by the tests
+    above, whose database is not held in a test transaction the answer's cleanup would close.)"""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    settings.DEBUG = False
+    browser = Client(raise_request_exception=False)
+    browser.force_login(world.zhang)
+
+    def gone(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SessionStore, "load", gone)
+        response = browser.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "数据库连接中断" in response.content.decode()
