@@ -147,13 +147,18 @@ def case_bytes(case: Case) -> int:
     return case.attachments.aggregate(total=Sum("size"))["total"] or 0
 
 
-def store_files(case: Case, uploads: Iterable[CleanUpload], *, purpose: str, actor, field: str) -> list[Attachment]:
+def store_files(
+    case: Case, uploads: Iterable[CleanUpload], *, purpose: str, actor, field: str, stored_bytes: int | None = None
+) -> list[Attachment]:
     """Store the cleaned uploads against the case under generated names; return the new attachments.
-    Refuses (``Invalid`` naming ``field``) what would take the case past ``MAX_CASE_BYTES``."""
+    Refuses (``Invalid`` naming ``field``) what would take the case past ``MAX_CASE_BYTES``.
+    ``stored_bytes``: what the case holds already, where the caller knows it (a case just filed
+    holds nothing: no query on the filing path); else it is summed."""
     uploads = list(uploads)
     if not uploads:
         return []
-    total = case_bytes(case) + sum(len(u.content) for u in uploads)
+    held = case_bytes(case) if stored_bytes is None else stored_bytes
+    total = held + sum(len(u.content) for u in uploads)
     if total > MAX_CASE_BYTES:
         raise invalid(field, _("案件的附件合计不能超过 %(mb)s MB") % {"mb": MAX_CASE_BYTES // MB})
     return [

@@ -187,7 +187,9 @@ def case_report(
         for party in party_rows:
             party.case = case
         Party.objects.bulk_create(party_rows)
-        attachments = store_files(case, uploads, purpose=AttachmentPurpose.REPORT, actor=actor, field="files")
+        attachments = store_files(
+            case, uploads, purpose=AttachmentPurpose.REPORT, actor=actor, field="files", stored_bytes=0
+        )
         CaseEvent.objects.create(
             case=case,
             actor=actor,
