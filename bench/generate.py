@@ -14,8 +14,9 @@ the three years up to now, with INSERT … SELECT over generate_series, in these
    5 % reworked once after a 不满意; a fifth handled jointly with a co-department;
 2. the state each case has reached now, from those moments;
 3. cases, parties, assignments (returned, lead, co), return requests, feedback, events
-   (report, accept, dispatch, sign, return, resolve, feedback/close, reject, merge) and
-   supervisions (超期 on each handling deadline missed);
+   (report, accept, dispatch, sign, return, resolve, feedback/close, reject, merge),
+   supervisions (超期 on each handling deadline missed) and notices (the dispatch to the lead's
+   handler, the resolution to the grid worker);
 4. the dashboard's rollup rebuilt (no trigger fires during the load: ``session_replication_role``
    is ``replica`` for it, so neither the rollup's triggers nor the foreign keys' checks run; the
    rows are consistent by construction), then ANALYZE.
@@ -215,12 +216,21 @@ INSERT INTO cases_case (
     reporter_phone, dispatch_mode, reject_reason, reported_at, accepted_at, dispatched_at, resolved_at,
     closed_at, accept_due_at, handle_due_at, handle_started_at, feedback_due_at, ladder, rework_count,
     satisfaction, created_at, updated_at, duplicate_of_id, grid_id, lead_department_id, reporter_id,
-    station_id, category_id)
+    station_id, category_id, reporter_confidential)
 SELECT p.id,
        p.station_code || '-' || to_char(p.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-'
            || lpad(p.id::text, 7, '0'),
        p.source, CASE WHEN p.u_urg < 0.9 THEN 'normal' WHEN p.u_urg < 0.98 THEN 'urgent' ELSE 'major' END,
-       '测试事件 ' || p.id, '批量生成的测试事件，用于看板性能测试', '测试地址 ' || (p.id %% 500) || '号',
+       t.title, t.title || '，' || (ARRAY['居民多次反映，请尽快处理。', '已持续一周，双方协商未果。',
+           '网格员现场核实情况属实。', '涉及多户居民，情绪较大。', '当事人要求相关部门介入。',
+           '已拍照取证，请派单处置。'])[1 + (p.id * 7) %% 6],
+       (ARRAY['紫金凰小区', '金桥花园', '银湖苑', '桃源新村', '柳岸公寓', '青石家园', '白沙小区', '南塘新苑',
+           '北苑小区', '东山花园', '西湖人家', '振兴小区', '和兴苑', '翠竹园', '梧桐里', '锦绣华庭', '阳光城',
+           '幸福里', '康乐新村', '丰收小区', '学府雅苑', '香樟园', '钱塘人家', '滨江花园', '望江苑', '凤凰小区',
+           '龙湖郡', '春晓苑', '秋水苑', '明珠花园', '清风苑', '朝阳新村', '新华坊', '永安小区', '万家花园',
+           '绿洲花园', '长河苑', '星光公寓', '月湖山庄', '文澜苑'])[1 + (p.id * 11) %% 40]
+           || (1 + p.id %% 30) || '幢' || (1 + p.id %% 4) || '单元' || (100 * (1 + (p.id / 7) %% 18) + 1 + p.id %% 3)
+           || '室',
        round((p.lat + (random() - 0.5) * 0.01)::numeric, 6), round((p.lon + (random() - 0.5) * 0.01)::numeric, 6),
        p.status, '', '',
        CASE WHEN p.status IN ('dispatched', 'in_progress', 'resolved', 'closed')
@@ -245,12 +255,22 @@ SELECT p.id,
        p.grid_id,
        CASE WHEN p.status IN ('dispatched', 'in_progress', 'resolved', 'closed') THEN p.lead_id END,
        CASE WHEN p.source = 'grid' THEN p.worker_id END,
-       p.station_id, p.category_id
-FROM bench_plan p ORDER BY p.id;
+       p.station_id, p.category_id, false
+FROM bench_plan p
+CROSS JOIN LATERAL (SELECT (ARRAY['楼上深夜噪音扰民', '装修噪音影响休息', '空调外机噪音扰民', '空调外机滴水',
+    '楼上漏水渗到楼下', '卫生间漏水纠纷', '楼道堆放杂物', '电动车楼道充电', '电线老化有漏电隐患', '占道经营',
+    '店铺油烟扰民', '拖欠工资', '工伤赔偿纠纷', '劳动合同纠纷', '垃圾清运不及时', '违章搭建', '停车位纠纷',
+    '宠物狗扰民', '小区路灯不亮', '井盖缺失', '燃气管道异味', '河道漂浮垃圾', '物业费纠纷', '租房押金纠纷',
+    '广场舞噪音', '建筑工地夜间施工', '消防通道堵塞', '流浪犬伤人隐患', '高空抛物', '下水道堵塞'
+    ])[1 + (p.id * 17 + p.id / 30) %% 30] AS title) t
+ORDER BY p.id;
 SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT max(id) FROM cases_case));
 
 INSERT INTO cases_party (case_id, role, name, phone, id_number, address, organization)
-SELECT p.id, 'complainant', '测试' || (p.id %% 1000), '139' || lpad((p.id %% 100000000)::text, 8, '0'), '', '', ''
+SELECT p.id, 'complainant',
+       (ARRAY['张', '王', '李', '赵', '刘', '陈', '杨', '黄', '周', '吴', '欧阳'])[1 + p.id %% 11]
+           || (ARRAY['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇', '秀英', '建国'])[1 + (p.id / 11) %% 12],
+       '139' || lpad((p.id %% 100000000)::text, 8, '0'), '', '', ''
 FROM bench_plan p;
 
 -- A returned first assignment, its approved return request.
@@ -308,6 +328,18 @@ SELECT p.id, 'handle', p.handle_due_at, 'red', '', p.handle_due_at, ''
 FROM bench_plan p
 WHERE p.status IN ('dispatched', 'in_progress', 'resolved', 'closed')
   AND p.handle_due_at < LEAST(coalesce(p.resolved_at, now()), now());
+
+-- Notices: the lead's handler told of the dispatch (read once signed), the grid worker told
+-- of the resolution (read when they gave feedback).
+INSERT INTO cases_notification (recipient_id, case_id, kind, params, title, body, created_at, read_at)
+SELECT h.user_id, p.id, 'dispatched', '{}'::jsonb, '新派单待签收', '', p.lead_at,
+       CASE WHEN p.status <> 'dispatched' THEN p.sign_at END
+FROM bench_plan p JOIN bench_handler h ON h.department_id = p.lead_id
+WHERE p.status IN ('dispatched', 'in_progress', 'resolved', 'closed');
+INSERT INTO cases_notification (recipient_id, case_id, kind, params, title, body, created_at, read_at)
+SELECT p.worker_id, p.id, 'resolved', '{}'::jsonb, '事件已办结，请核查反馈', '', p.resolved_at,
+       CASE WHEN p.status = 'closed' AND p.final_result <> 'default' THEN p.closed_at END
+FROM bench_plan p WHERE p.status IN ('resolved', 'closed');
 
 -- The audit trail.
 INSERT INTO cases_caseevent (case_id, actor_id, action, from_status, to_status, reason, payload, created_at)
@@ -369,7 +401,13 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT status, count(*) FROM cases_case GROUP BY status ORDER BY 2 DESC")
         print("cases by status:", ", ".join(f"{status} {n}" for status, n in cursor.fetchall()))
-        for table in ("cases_assignment", "cases_caseevent", "cases_feedback", "cases_supervision"):
+        for table in (
+            "cases_assignment",
+            "cases_caseevent",
+            "cases_feedback",
+            "cases_supervision",
+            "cases_notification",
+        ):
             cursor.execute(f"SELECT count(*) FROM {table}")
             print(f"{table}: {cursor.fetchone()[0]}")
     print(f"done in {time.monotonic() - started:.0f} s")
