@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -30,6 +29,7 @@ from cases.models import (
     Supervision,
 )
 from cases.pages.mediation import MEDIATION_ACTIONS, mediation_panel
+from cases.paging import CappedPaginator
 from cases.selectors import (
     case_detail_queryset,
     category_suggestion,
@@ -104,7 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         filterset = WorkListFilter(request.GET, queryset=work_list(request.user), request=request)
         cases, template, rows = filterset.qs, "cases/work_list.html", deadline_rows
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     if request.htmx.target == "case-list":
         template += "#case-list"
     status = 400 if filterset is not None and filterset.errors else 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases.api.inputs import MAX_ID
+from cases.paging import CappedPaginator
 from cases.views import FRAGMENT_HEADERS
 from notifications.selectors import inbox_for
 from notifications.services import mark_read
@@ -33,7 +33,7 @@ def bell(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers(*FRAGMENT_HEADERS)
 def notice_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(inbox_for(request.user), NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(inbox_for(request.user), NOTICES_PER_PAGE).get_page(request.GET.get("page"))
     template = "notifications/notices.html"
     if request.htmx.target == "notice-list":
         template += "#list"

@@ -5,7 +5,6 @@ signing from the list; the summonses waiting on a liaison officer. Reads through
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from cases import action_forms
 from cases.models import Summons
+from cases.paging import CappedPaginator
 from cases.selectors_inbox import INBOX_TABS, assignment_deadline, inbox_counts, inbox_rows, liaison_summonses
 from cases.views import CASES_PER_PAGE, FRAGMENT_HEADERS
 from governance import clock
@@ -44,7 +44,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     tab = (valid and form.cleaned_data["tab"]) or "pending"
     now = clock.now()
-    page = Paginator(inbox_rows(request.user, tab), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(inbox_rows(request.user, tab), CASES_PER_PAGE).get_page(request.GET.get("page"))
     sign = _button("sign") if tab == "pending" else None
     context = {
         "form": form,

@@ -5,7 +5,6 @@ reject and merge forms of the case page (they post to ``cases:act`` and come bac
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from cases import action_forms, privacy, viewlog
 from cases.access import scope_of
 from cases.api.filters import CaseFilter
 from cases.api.inputs import MAX_ID
+from cases.paging import CappedPaginator
 from cases.selectors import available_actions, duplicate_candidates
 from cases.selectors_intake import intake_categories, intake_grids, intake_queue
 from cases.views import CASES_PER_PAGE, FRAGMENT_HEADERS, OneChoice, deadline_rows
@@ -80,7 +80,7 @@ def intake_desk(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("受理台仅供站长使用"))
     queue = intake_queue(request.user)
     filterset = IntakeFilter(request.GET, queryset=queue, request=request, user=request.user)
-    page = Paginator(filterset.qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("case", None)
     context = {

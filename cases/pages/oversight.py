@@ -7,7 +7,6 @@ one action view, ``cases:act``.
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from cases.action_forms import action_form, decision_form
 from cases.api.filters import CaseFilter
+from cases.paging import CappedPaginator
 from cases.selectors import step_deadline, timeline
 from cases.selectors_oversight import (
     BOARD_RUNGS,
@@ -55,7 +55,7 @@ class BoardFilter(CaseFilter):
 def decisions(request: HttpRequest) -> HttpResponse:
     """审批: the pending return, extension and hold requests of the chief's stations, by case, each
     with the department's reason, the case's latest events and a form to approve or refuse."""
-    page = Paginator(decision_cases(request.user), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(decision_cases(request.user), CASES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         (case, timeline(case), [(request_, decision_form(key, case, request_)) for key, request_ in case.pending])
         for case in with_decisions(list(page.object_list))
@@ -75,7 +75,7 @@ def board(request: HttpRequest) -> HttpResponse:
     挂牌督办 form on each row."""
     overseen = board_cases(request.user)
     filterset = BoardFilter(request.GET, queryset=overseen, request=request)
-    page = Paginator(filterset.qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
     now = clock.now()
     context = {
         "filter": filterset,
