@@ -27,10 +27,9 @@ from bench import env
 
 env.setup()
 
-from rest_framework.authtoken.models import Token  # noqa: E402
-
 from bench.report import publish, table  # noqa: E402
 from bench.world import ensure_world  # noqa: E402
+from workstation.tokens import token_issue  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -181,11 +180,11 @@ def main() -> None:
     parser.add_argument("--label", default="")
     args = parser.parse_args()
     w = ensure_world()
-    token, _created = Token.objects.get_or_create(user=w.wang)
+    token = token_issue(user=w.wang)
     server = start_gunicorn(args.workers)
     try:
-        load(w, token.key, 3, args.connections)  # warm-up: imports and connections in each worker
-        latencies, codes, took = load(w, token.key, args.seconds, args.connections)
+        load(w, token, 3, args.connections)  # warm-up: imports and connections in each worker
+        latencies, codes, took = load(w, token, args.seconds, args.connections)
         memory = [peak_rss_mb(pid) for pid in worker_pids(server.pid)]
     finally:
         server.send_signal(signal.SIGTERM)
