@@ -37,11 +37,13 @@ $(VENDOR)/echarts/echarts.min.js: node_modules/.package-lock.json
 $(VENDOR)/leaflet/leaflet.js: node_modules/.package-lock.json
 	mkdir -p $(@D)
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE $(@D)/
+	cp node_modules/leaflet/dist/leaflet.js.map $(@D)/  # the file names its source map (the manifest storage checks)
 	cp -r node_modules/leaflet/dist/images $(@D)/  # leaflet.css names them (the manifest storage checks)
 
 $(VENDOR)/leaflet.markercluster/leaflet.markercluster.js: node_modules/.package-lock.json
 	mkdir -p $(@D)
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	   node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map \
 	   node_modules/leaflet.markercluster/dist/MarkerCluster.css \
 	   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
 	   node_modules/leaflet.markercluster/MIT-LICENCE.txt $(@D)/
