@@ -26,6 +26,7 @@ import argparse
 import subprocess
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -394,6 +395,8 @@ def main() -> None:
         step = time.monotonic()
         cursor.execute(LOAD, {})  # {}: the %% in the SQL are escapes
         print(f"cases and their rows loaded in {time.monotonic() - step:.0f} s", flush=True)
+        # The trigger that keeps each case's active departments did not fire (replica role).
+        cursor.execute(import_module("cases.migrations.0015_case_active_departments").BACKFILL)
         cursor.execute("DROP TABLE bench_plan, bench_draw, bench_grid, bench_category, bench_department, bench_handler")
     step = time.monotonic()
     rows = rollup.rebuild()

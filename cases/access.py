@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, Expression, Field, OuterRef, Q, QuerySet
+from django.db.models.expressions import Col
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -108,14 +109,60 @@ def note_reported(user) -> None:
         user._governance_scope = replace(cached, reported_any=True)
 
 
+class HoldsDepartment(Expression):
+    """The case has an active assignment (not returned or cancelled) of the department.
+
+    On PostgreSQL it reads the departments with an active assignment that a trigger keeps on the
+    case (``active_departments``, cases/migrations/0015_case_active_departments.py), indexed with
+    the station and the usual filters in one GIN index. Asked as EXISTS over the assignments,
+    PostgreSQL — not knowing that a department's cases and a category, a source or a due date go
+    together — walked the whole date index probing assignments: 3.2 s at 1,000,000 cases for a
+    department with no case of the category asked for (bench/RESULTS.md).
+
+    The column is not on the model (a ``save()`` must never write back a stale copy): it is named
+    here against the alias the query gives the case table. Elsewhere (SQLite, the demo): EXISTS.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+    _column = Field(name="active_departments")
+    _column.column = "active_departments"
+
+    def __init__(self, department_id: int):
+        super().__init__()
+        self.department_id = department_id
+        self.alias = self.exists = None
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        active = Assignment.objects.filter(case=OuterRef("pk"), department_id=self.department_id)
+        resolved.exists = Exists(active.exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES)).resolve_expression(
+            query, allow_joins, reuse, summarize
+        )
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        clone.exists = self.exists.relabeled_clone(change_map)
+        return clone
+
+    def get_group_by_cols(self):
+        return []
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(self.exists)
+
+    def as_postgresql(self, compiler, connection):
+        column, _ = compiler.compile(Col(self.alias, self._column))
+        return f"{column} @> ARRAY[%s]::bigint[]", (self.department_id,)
+
+
 def _department_condition(departments: frozenset[tuple[int, int]]) -> Q:
     condition = Q(pk__in=[])
     for station_id, department_id in departments:
-        condition |= Q(station_id=station_id) & Exists(
-            Assignment.objects.filter(case=OuterRef("pk"), department_id=department_id).exclude(
-                status__in=INACTIVE_ASSIGNMENT_STATUSES
-            )
-        )
+        condition |= Q(station_id=station_id) & HoldsDepartment(department_id)
     return condition
 
 

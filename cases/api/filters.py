@@ -5,6 +5,9 @@ Filters narrow a queryset the access gate already scoped (``visible_cases``); no
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -90,7 +93,7 @@ class CaseFilter(filters.FilterSet):
     ladder = filters.MultipleChoiceFilter(choices=Ladder.choices, label="督办等级（可多选）", distinct=False)
     reported_after = MomentFilter(field_name="reported_at", lookup_expr="gte", label="上报时间不早于")
     reported_before = MomentFilter(field_name="reported_at", lookup_expr="lt", label="上报时间早于")
-    handle_due_before = MomentFilter(field_name="handle_due_at", lookup_expr="lte", label="办理期限不晚于")
+    handle_due_before = MomentFilter(method="filter_handle_due_before", label="办理期限不晚于")
     handle_due_after = MomentFilter(field_name="handle_due_at", lookup_expr="gte", label="办理期限不早于")
     q = SearchFilter("搜索编号、标题、描述、地址")
 
@@ -125,8 +128,19 @@ class CaseFilter(filters.FilterSet):
         )
         return queryset.filter(Exists(active))
 
+    def filter_handle_due_before(self, queryset, name, value):
+        """Handling due by ``value``. A case's handling deadline is set at dispatch, after it was
+        reported, so such a case was reported before ``value`` too: saying so lets the list's walk
+        down the report-time index start at ``value`` instead of skipping the weeks of newer cases
+        that are not due yet (88 → ~5 ms at 1,000,000 cases, bench/RESULTS.md)."""
+        return queryset.filter(handle_due_at__lte=value, reported_at__lt=value)
+
     def filter_category(self, queryset, name, value):
-        return queryset.filter(Q(category_id=value) | Q(category__parent_id=value))
+        """The category and its sub-categories, as one equality per category id (the ids read
+        first, one small query): an index holding category_id serves each, the department's GIN
+        index included; the join to the parent it replaces served none (bench/RESULTS.md)."""
+        ids = [value, *Category.objects.filter(parent_id=value).values_list("pk", flat=True)]
+        return queryset.filter(reduce(operator.or_, (Q(category_id=pk) for pk in ids)))
 
     def search(self, queryset, name, value):
         return search_cases(queryset, value)
