@@ -5,8 +5,9 @@ sequentially (EXPLAIN of every SELECT it sent).
     BENCH_DATABASE_URL=postgres://…/gov_bench_perf .venv/bin/python -m bench.lists [--label after] [--only q]
 
 Users: a chief of the busiest station, a leader, the grid worker of the busiest grid, a handler of
-the department with the most assignments and one of the department with the fewest (memberships
-are added for them if the data has none: configuration, not cases).
+the department with the most assignments there and one of the department with the fewest (none, if
+a department has none there: its lists find nothing, the hardest case for a walk in list order);
+memberships are added for them if the data has none: configuration, not cases.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from django.test import Client  # noqa: E402
 
 from bench.report import publish, table  # noqa: E402
 from cases.models import Assignment, Case, Category  # noqa: E402
-from workstation.models import Membership, Role, User  # noqa: E402
+from workstation.models import Department, Membership, Role, User  # noqa: E402
 
 BIG_TABLES = {"cases_case", "cases_caseevent", "cases_assignment"}
 
@@ -91,7 +92,13 @@ def personas() -> dict[str, tuple[User, dict]]:
         .order_by("-n")
         .values_list("department_id", "n")
     )
-    busy_dept, rare_dept = depts[0][0], depts[-1][0]
+    # The rare department: the one with the fewest assignments at the station, none at all if
+    # some department has none (its lists return nothing: the walk that finds no row is the worst).
+    counts = dict(depts)
+    for department_id in Department.objects.order_by("pk").values_list("pk", flat=True):
+        counts.setdefault(department_id, 0)
+    busy_dept = depts[0][0]
+    rare_dept = min(counts, key=lambda pk: (counts[pk], pk))
     grid = Case.objects.filter(station_id=busiest).exclude(grid=None).values("grid_id").annotate(n=Count("id"))
     grid_id = grid.order_by("-n").first()["grid_id"]
     grid_worker = Membership.objects.filter(role=Role.GRID_WORKER, grids=grid_id, is_active=True).first()
@@ -99,7 +106,6 @@ def personas() -> dict[str, tuple[User, dict]]:
         user = User.objects.create_user(f"bench_grid_{grid_id}", password="x")
         grid_worker = Membership.objects.create(user=user, role=Role.GRID_WORKER, station_id=busiest)
         grid_worker.grids.add(grid_id)
-    counts = dict(depts)
     return {
         "chief": (user_for(Role.CHIEF, station_id=busiest), {"station": busiest}),
         "leader": (user_for(Role.LEADER), {}),

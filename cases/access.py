@@ -38,10 +38,14 @@ class Scope:
     mediator_departments: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     grid_stations: frozenset[int] = field(default_factory=frozenset)
     grids: frozenset[int] = field(default_factory=frozenset)
-    # Whether the user filed any case outside the stations they are chief of, and is called to
-    # any by an open summons. Most users are neither: their list then has no "or I filed it" /
-    # "or I am summoned" branch, which would keep PostgreSQL from walking an index in the list's
-    # order (see ``visible_cases``). Unknown (True) for a user without memberships.
+    # The stations the grids lie in: said beside the grids, so that a grid worker's list can walk
+    # a station's index (by number: (station, number)) rather than the whole district's.
+    stations_of_grids: frozenset[int] = field(default_factory=frozenset)
+    # Whether the user filed any case outside the stations they are chief of and the grids they
+    # walk, and is called to any by an open summons. Most users are neither (a grid worker files
+    # in their own grids): their list then has no "or I filed it" / "or I am summoned" branch,
+    # which would keep PostgreSQL from walking an index in the list's order (see
+    # ``visible_cases``). Unknown (True) for a user without memberships.
     reported_any: bool = True
     summoned_any: bool = True
 
@@ -57,16 +61,23 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     district = False
-    chief, departments, mediators, grid_stations, grids = set(), set(), set(), set(), set()
+    chief, departments, mediators, grid_stations, grids, stations_of_grids = set(), set(), set(), set(), set(), set()
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
         .annotate(
-            # A case filed at a station the user is chief of is in their list anyway.
+            # A case filed at a station the user is chief of, or in a grid they walk, is in their
+            # list anyway (index case_reporter_grid answers this from the index alone).
             reported_any=Exists(
-                Case.objects.filter(reporter=user).exclude(
+                Case.objects.filter(reporter=user)
+                .exclude(
                     station_id__in=Membership.objects.filter(
                         user=user, role=Role.CHIEF, is_active=True, station__isnull=False
                     ).values("station_id")
+                )
+                .exclude(
+                    grid_id__in=Membership.grids.through.objects.filter(
+                        membership__user=user, membership__role=Role.GRID_WORKER, membership__is_active=True
+                    ).values("grid_id")
                 )
             ),
             summoned_any=Exists(open_summonses(user)),
@@ -86,7 +97,9 @@ def scope_of(user) -> Scope:
                 mediators.add((m.station_id, m.department_id))
         elif m.role == Role.GRID_WORKER:
             grid_stations.add(m.station_id)
-            grids.update(g.pk for g in m.grids.all())
+            for grid in m.grids.all():
+                grids.add(grid.pk)
+                stations_of_grids.add(grid.station_id)
     scope = Scope(
         district=district,
         chief_stations=frozenset(chief),
@@ -94,6 +107,7 @@ def scope_of(user) -> Scope:
         mediator_departments=frozenset(mediators),
         grid_stations=frozenset(grid_stations),
         grids=frozenset(grids),
+        stations_of_grids=frozenset(stations_of_grids),
         reported_any=reported_any,
         summoned_any=summoned_any,
     )
@@ -189,7 +203,7 @@ def visible_cases(user) -> QuerySet[Case]:
         condition |= _department_condition(scope.departments)
         if scope.reported_any:
             condition |= Q(reporter=user)
-        condition |= Q(grid_id__in=scope.grids)
+        condition |= Q(station_id__in=scope.stations_of_grids, grid_id__in=scope.grids)
     return Case.objects.filter(condition)
 
 
