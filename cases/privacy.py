@@ -34,12 +34,14 @@ The rules, in order (:func:`decide`, a pure function of :class:`ViewerFacts`):
 from __future__ import annotations
 
 import enum
+import operator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.db.models import BooleanField as BooleanOutput
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy
 
 from cases.access import open_summonses, scope_of
@@ -170,11 +172,19 @@ def with_visibility_facts(cases: QuerySet[Case], user) -> QuerySet[Case]:
     annotations = {}
     for name, role in ((_LEAD, AssignmentRole.LEAD), (_CO, AssignmentRole.CO)):
         if scope.departments:
-            mine = Q(pk__in=[])
-            for station_id, department_id in scope.departments:
-                mine |= Q(case__station_id=station_id, department_id=department_id)
-            live = Assignment.objects.filter(mine, case=OuterRef("pk"), role=role, status__in=LIVE_ASSIGNMENT_STATUSES)
-            annotations[name] = Exists(live)
+            # The station is the listed case's own column, not a join inside the EXISTS: with the
+            # join PostgreSQL hashed the department's whole history of assignments joined to
+            # their cases for every list (46 ms at 1,000,000 cases), not the page's 21 probes.
+            parts = [
+                Q(station_id=station_id)
+                & Exists(
+                    Assignment.objects.filter(
+                        case=OuterRef("pk"), department_id=department_id, role=role, status__in=LIVE_ASSIGNMENT_STATUSES
+                    )
+                )
+                for station_id, department_id in sorted(scope.departments)
+            ]
+            annotations[name] = ExpressionWrapper(reduce(operator.or_, parts), output_field=BooleanOutput())
         else:
             annotations[name] = Value(False, output_field=BooleanOutput())
     live_department = Assignment.objects.filter(
