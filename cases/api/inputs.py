@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from cases.api.base import Serializer
 from cases.models import (
     NOTE_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -115,7 +116,7 @@ class ExistingId(serializers.PrimaryKeyRelatedField):
 # --- Reporting --------------------------------------------------------------------------------
 
 
-class PartyInputSerializer(serializers.Serializer):
+class PartyInputSerializer(Serializer):
     name = serializers.CharField(max_length=50)
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.OTHER)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -131,7 +132,7 @@ class PartyInputSerializer(serializers.Serializer):
     organization = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class CaseCreateSerializer(Serializer):
     """A grid worker's report, or a walk-in / leader's instruction typed in by the chief."""
 
     station = serializers.PrimaryKeyRelatedField(queryset=Workstation.objects.filter(is_active=True))
@@ -169,7 +170,7 @@ class CaseCreateSerializer(serializers.Serializer):
 # --- Intake decisions (chief) -----------------------------------------------------------------
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(Serializer):
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.filter(is_active=True),
         required=False,
@@ -180,18 +181,18 @@ class AcceptSerializer(serializers.Serializer):
     expected_status = expected_status()
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(Serializer):
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="不予受理的理由（上报人可见）")
     expected_status = expected_status()
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(Serializer):
     into_id = Id(help_text="并入的案件 id（同一工作站）")
     reason = Text(NOTE_MAX_LENGTH, default="")
     expected_status = expected_status()
 
 
-class DispatchSerializer(serializers.Serializer):
+class DispatchSerializer(Serializer):
     """Send nothing but ``expected_status`` to dispatch by the plan; any other field overrides it."""
 
     category_id = Id(required=False, help_text="调整类别")
@@ -208,11 +209,11 @@ class DispatchSerializer(serializers.Serializer):
 # --- Handling (departments) and the chief's decisions -----------------------------------------
 
 
-class SignSerializer(serializers.Serializer):
+class SignSerializer(Serializer):
     department_id = department_id()
 
 
-class AcknowledgeSummonsSerializer(serializers.Serializer):
+class AcknowledgeSummonsSerializer(Serializer):
     summons_id = Id(help_text="召集 id（见案件详情的 summonses）")
 
 
@@ -220,18 +221,18 @@ class RecordArrivalSerializer(AcknowledgeSummonsSerializer):
     pass
 
 
-class RequestReturnSerializer(serializers.Serializer):
+class RequestReturnSerializer(Serializer):
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="退单理由")
     department_id = department_id()
 
 
-class DecideReturnSerializer(serializers.Serializer):
+class DecideReturnSerializer(Serializer):
     request_id = Id(help_text="退单申请 id（见案件详情的 return_requests）")
     approve = serializers.BooleanField()
     note = Text(NOTE_MAX_LENGTH, default="", help_text="审批意见；不同意时必填")
 
 
-class RequestExtensionSerializer(serializers.Serializer):
+class RequestExtensionSerializer(Serializer):
     requested_due_at = Moment(help_text="申请延至")
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="延期理由")
     department_id = department_id()
@@ -241,7 +242,7 @@ class DecideExtensionSerializer(DecideReturnSerializer):
     request_id = Id(help_text="延期申请 id（见案件详情的 extensions）")
 
 
-class RequestHoldSerializer(serializers.Serializer):
+class RequestHoldSerializer(Serializer):
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="挂账理由")
     department_id = department_id()
 
@@ -250,21 +251,21 @@ class DecideHoldSerializer(DecideReturnSerializer):
     request_id = Id(help_text="挂账申请 id（见案件详情的 holds）")
 
 
-class ResumeSerializer(serializers.Serializer):
+class ResumeSerializer(Serializer):
     pass
 
 
-class RecordPartSerializer(serializers.Serializer):
+class RecordPartSerializer(Serializer):
     text = Text(TEXT_MAX_LENGTH, blank=False, help_text="协办情况")
     department_id = department_id()
 
 
-class WaivePartSerializer(serializers.Serializer):
+class WaivePartSerializer(Serializer):
     assignment_id = Id(help_text="免除的协办派单 id")
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="免除理由")
 
 
-class ResolveSerializer(serializers.Serializer):
+class ResolveSerializer(Serializer):
     text = Text(TEXT_MAX_LENGTH, blank=False, help_text="办理结果")
     department_id = department_id()
 
@@ -279,13 +280,13 @@ class ResolveMultipartSerializer(ResolveSerializer):
     )
 
 
-class FeedbackSerializer(serializers.Serializer):
+class FeedbackSerializer(Serializer):
     result = serializers.ChoiceField(choices=[(g.value, g.label) for g in GIVEN])
     comment = Text(NOTE_MAX_LENGTH, default="", help_text="意见；不满意时必填")
     expected_status = expected_status()
 
 
-class CloseSerializer(serializers.Serializer):
+class CloseSerializer(Serializer):
     reason = Text(NOTE_MAX_LENGTH, default="")
     expected_status = expected_status()
 
@@ -293,16 +294,16 @@ class CloseSerializer(serializers.Serializer):
 # --- Supervision and mediation ----------------------------------------------------------------
 
 
-class SuperviseSerializer(serializers.Serializer):
+class SuperviseSerializer(Serializer):
     message = Text(NOTE_MAX_LENGTH, blank=False, help_text="督办内容")
 
 
-class RespondSupervisionSerializer(serializers.Serializer):
+class RespondSupervisionSerializer(Serializer):
     supervision_id = Id(help_text="督办 id")
     response = Text(NOTE_MAX_LENGTH, blank=False, help_text="回复内容")
 
 
-class ParticipantInputSerializer(serializers.Serializer):
+class ParticipantInputSerializer(Serializer):
     """One participant; its validated value is the service's ``ParticipantInput``."""
 
     role = serializers.ChoiceField(choices=MediationParticipant.Role.choices)
@@ -325,7 +326,7 @@ class ParticipantInputSerializer(serializers.Serializer):
         return ParticipantInput(**attrs)
 
 
-class ScheduleMediationSerializer(serializers.Serializer):
+class ScheduleMediationSerializer(Serializer):
     scheduled_at = Moment()
     place = Text(100, blank=False)
     department_ids = serializers.ListField(
@@ -345,7 +346,7 @@ class ScheduleMediationSerializer(serializers.Serializer):
     )
 
 
-class RecordMediationSerializer(serializers.Serializer):
+class RecordMediationSerializer(Serializer):
     session_id = Id(help_text="调处 id")
     minutes = Text(TEXT_MAX_LENGTH, blank=False, help_text="调处笔录")
     outcome = serializers.ChoiceField(
@@ -375,5 +376,5 @@ class RecordMediationMultipartSerializer(RecordMediationSerializer):
 # --- Query parameters -------------------------------------------------------------------------
 
 
-class PlanQuerySerializer(serializers.Serializer):
+class PlanQuerySerializer(Serializer):
     lead = Id(required=False, help_text="预览站长指定的主办部门（类别未设主责部门时）")
