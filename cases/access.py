@@ -17,13 +17,17 @@ beside this gate: ``cases.privacy.visibility``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from uuid import uuid4
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, Case, Summons
-from workstation.models import Membership, Role
+from workstation.models import Grid, Membership, Role, User
 
 
 @dataclass(frozen=True)
@@ -40,9 +44,11 @@ class Scope:
     # Whether the user filed any case outside the stations they are chief of, and is called to
     # any by an open summons. Most users are neither: their list then has no "or I filed it" /
     # "or I am summoned" branch, which would keep PostgreSQL from walking an index in the list's
-    # order (see ``visible_cases``). Unknown (True) for a user without memberships.
-    reported_any: bool = True
-    summoned_any: bool = True
+    # order (see ``visible_cases``). Unknown (True) for a user without memberships. Facts about
+    # cases, not memberships: a scope from the shared cache has them unread (None), and
+    # ``visible_cases``, their one reader, reads them then (``_with_case_facts``).
+    reported_any: bool | None = True
+    summoned_any: bool | None = True
 
     @property
     def is_empty(self) -> bool:
@@ -50,26 +56,29 @@ class Scope:
 
 
 def scope_of(user) -> Scope:
+    """The user's scope: kept on the user object for the request, and shared between requests
+    (and processes) in Django's cache until a membership changes (``_shared_scope``)."""
     if not user or not user.is_authenticated or not user.is_active:
         return Scope()
     cached = getattr(user, "_governance_scope", None)
     if cached is not None:
         return cached
+    scope, version = _shared_scope(user.pk)
+    if scope is None:
+        scope = _read_scope(user)
+        _share_scope(user.pk, scope, version)
+    user._governance_scope = scope
+    return scope
+
+
+def _read_scope(user) -> Scope:
+    """The scope from the user's memberships and their grids (two queries), with the case facts
+    read in the same query."""
     district = False
     chief, departments, mediators, grid_stations, grids = set(), set(), set(), set(), set()
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
-        .annotate(
-            # A case filed at a station the user is chief of is in their list anyway.
-            reported_any=Exists(
-                Case.objects.filter(reporter=user).exclude(
-                    station_id__in=Membership.objects.filter(
-                        user=user, role=Role.CHIEF, is_active=True, station__isnull=False
-                    ).values("station_id")
-                )
-            ),
-            summoned_any=Exists(open_summonses(user)),
-        )
+        .annotate(reported_any=_reported_any(user), summoned_any=Exists(open_summonses(user)))
         .prefetch_related("grids")
     )
     reported_any = summoned_any = True
@@ -86,7 +95,7 @@ def scope_of(user) -> Scope:
         elif m.role == Role.GRID_WORKER:
             grid_stations.add(m.station_id)
             grids.update(g.pk for g in m.grids.all())
-    scope = Scope(
+    return Scope(
         district=district,
         chief_stations=frozenset(chief),
         departments=frozenset(departments),
@@ -96,8 +105,101 @@ def scope_of(user) -> Scope:
         reported_any=reported_any,
         summoned_any=summoned_any,
     )
+
+
+def _reported_any(user) -> Exists:
+    # A case filed at a station the user is chief of is in their list anyway.
+    return Exists(
+        Case.objects.filter(reporter=user).exclude(
+            station_id__in=Membership.objects.filter(
+                user=user, role=Role.CHIEF, is_active=True, station__isnull=False
+            ).values("station_id")
+        )
+    )
+
+
+def _with_case_facts(user, scope: Scope) -> Scope:
+    """The scope with ``reported_any`` and ``summoned_any`` known: one query if the scope came
+    from the shared cache without them."""
+    if scope.reported_any is not None and scope.summoned_any is not None:
+        return scope
+    reported_any, summoned_any = (
+        User.objects.filter(pk=user.pk)
+        .annotate(reported_any=_reported_any(user), summoned_any=Exists(open_summonses(user)))
+        .values_list("reported_any", "summoned_any")
+        .get()
+    )
+    scope = replace(scope, reported_any=reported_any, summoned_any=summoned_any)
     user._governance_scope = scope
     return scope
+
+
+# --- The scope shared between requests ----------------------------------------------------------
+#
+# A user's memberships change seldom (an administrator's edit) and are read on every request: the
+# scope they give is kept in Django's cache (Redis in production: shared by every process), under
+# a version that any change to a membership or to a membership's grids replaces (``forget_scopes``,
+# connected in ``CasesConfig.ready``). A change therefore reaches the very next request of every
+# process. The version is replaced when the change is made (the writing transaction's own later
+# reads miss the cache) and again when it commits (a scope read meanwhile from the committed rows,
+# and stored under the version it started from, is then stale and never used).
+#
+# Written only outside a transaction: one inside could have read its own uncommitted change, and
+# if it rolled back, nothing would replace the version. (Tests run inside a transaction and so
+# read the memberships, as before; tests/test_access_cache.py runs with commits.)
+#
+# Not seen by signals: ``QuerySet.update()`` or ``bulk_create`` of memberships, or SQL by hand.
+# Whoever does that calls ``forget_scopes()``. The entries expire after ``SCOPE_SECONDS`` anyway.
+
+SCOPE_VERSION_KEY = "access:scope-version"
+SCOPE_SECONDS = 15 * 60
+
+
+def _scope_key(user_id: int) -> str:
+    return f"access:scope:{user_id}"
+
+
+def _shared_scope(user_id: int) -> tuple[Scope | None, str | None]:
+    """The cached scope if stored under the current version (one cache round trip), and that
+    version (None if there is none yet)."""
+    found = cache.get_many([SCOPE_VERSION_KEY, _scope_key(user_id)])
+    version, entry = found.get(SCOPE_VERSION_KEY), found.get(_scope_key(user_id))
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1], version
+    return None, version
+
+
+def _share_scope(user_id: int, scope: Scope, version: str | None) -> None:
+    """Store a scope just read from the memberships under the version read before them."""
+    if connection.in_atomic_block:
+        return
+    if version is None:  # the first scope since the cache started (or lost the version)
+        version = uuid4().hex
+        if not cache.add(SCOPE_VERSION_KEY, version, timeout=None):
+            return  # another process started one meanwhile: store next time
+    shared = replace(scope, reported_any=None, summoned_any=None)  # facts about cases: read live
+    cache.set(_scope_key(user_id), (version, shared), timeout=SCOPE_SECONDS)
+
+
+def forget_scopes(**_signal) -> None:
+    """Every shared scope is stale: replace the version now and when the transaction commits."""
+    cache.set(SCOPE_VERSION_KEY, uuid4().hex, timeout=None)
+    if connection.in_atomic_block:
+        transaction.on_commit(forget_scopes)
+
+
+def connect_signals() -> None:
+    """Forget the shared scopes whenever a membership or a membership's grids change: a
+    membership saved or deleted (a user's deletion deletes theirs), a grid added to or removed
+    from one (either side of the relation), a grid deleted (its links go with it, and Django
+    sends no signal for the rows of an automatic through table)."""
+    for signal, sender in [
+        (post_save, Membership),
+        (post_delete, Membership),
+        (m2m_changed, Membership.grids.through),
+        (post_delete, Grid),
+    ]:
+        signal.connect(forget_scopes, sender=sender, dispatch_uid=f"forget_scopes:{signal}:{sender.__name__}")
 
 
 def note_reported(user) -> None:
@@ -134,6 +236,7 @@ def visible_cases(user) -> QuerySet[Case]:
     # Only the branches that can hold a row: an OR of an EXISTS with anything keeps PostgreSQL
     # from turning the EXISTS into a join, so a department's list would walk the whole date
     # index (a department with few cases) or read all the department's assignments first.
+    scope = _with_case_facts(user, scope)
     condition = Q(pk__in=[])
     if scope.summoned_any:
         condition |= Exists(open_summonses(user).filter(case=OuterRef("pk")))

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("案件办理")
+
+    def ready(self):
+        from cases import access
+
+        access.connect_signals()
