@@ -17,16 +17,14 @@ beside this gate: ``cases.privacy.visibility``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from uuid import uuid4
 
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, Case, Summons
+from governance.shared_cache import MISSING, Versioned
 from workstation.models import Grid, Membership, Role, User
 
 
@@ -137,55 +135,26 @@ def _with_case_facts(user, scope: Scope) -> Scope:
 # --- The scope shared between requests ----------------------------------------------------------
 #
 # A user's memberships change seldom (an administrator's edit) and are read on every request: the
-# scope they give is kept in Django's cache (Redis in production: shared by every process), under
-# a version that any change to a membership or to a membership's grids replaces (``forget_scopes``,
-# connected in ``CasesConfig.ready``). A change therefore reaches the very next request of every
-# process. The version is replaced when the change is made (the writing transaction's own later
-# reads miss the cache) and again when it commits (a scope read meanwhile from the committed rows,
-# and stored under the version it started from, is then stale and never used).
-#
-# Written only outside a transaction: one inside could have read its own uncommitted change, and
-# if it rolled back, nothing would replace the version. (Tests run inside a transaction and so
-# read the memberships, as before; tests/test_access_cache.py runs with commits.)
-#
-# Not seen by signals: ``QuerySet.update()`` or ``bulk_create`` of memberships, or SQL by hand.
-# Whoever does that calls ``forget_scopes()``. The entries expire after ``SCOPE_SECONDS`` anyway.
+# scope they give is kept in Django's cache (``governance.shared_cache``: shared by every process,
+# replaced on any change of a membership or a membership's grids, connected below).
 
-SCOPE_VERSION_KEY = "access:scope-version"
-SCOPE_SECONDS = 15 * 60
-
-
-def _scope_key(user_id: int) -> str:
-    return f"access:scope:{user_id}"
+SCOPES = Versioned("access-scope")
 
 
 def _shared_scope(user_id: int) -> tuple[Scope | None, str | None]:
-    """The cached scope if stored under the current version (one cache round trip), and that
-    version (None if there is none yet)."""
-    found = cache.get_many([SCOPE_VERSION_KEY, _scope_key(user_id)])
-    version, entry = found.get(SCOPE_VERSION_KEY), found.get(_scope_key(user_id))
-    if version is not None and entry is not None and entry[0] == version:
-        return entry[1], version
-    return None, version
+    """The shared scope (None if not stored under the current version), and that version."""
+    scope, version = SCOPES.get(user_id)
+    return (None if scope is MISSING else scope), version
 
 
 def _share_scope(user_id: int, scope: Scope, version: str | None) -> None:
-    """Store a scope just read from the memberships under the version read before them."""
-    if connection.in_atomic_block:
-        return
-    if version is None:  # the first scope since the cache started (or lost the version)
-        version = uuid4().hex
-        if not cache.add(SCOPE_VERSION_KEY, version, timeout=None):
-            return  # another process started one meanwhile: store next time
-    shared = replace(scope, reported_any=None, summoned_any=None)  # facts about cases: read live
-    cache.set(_scope_key(user_id), (version, shared), timeout=SCOPE_SECONDS)
+    """Store a scope just read from the memberships under the version read before them; without
+    its facts about cases, which are read live (``_with_case_facts``)."""
+    SCOPES.set(user_id, replace(scope, reported_any=None, summoned_any=None), version)
 
 
-def forget_scopes(**_signal) -> None:
-    """Every shared scope is stale: replace the version now and when the transaction commits."""
-    cache.set(SCOPE_VERSION_KEY, uuid4().hex, timeout=None)
-    if connection.in_atomic_block:
-        transaction.on_commit(forget_scopes)
+def forget_scopes() -> None:
+    SCOPES.forget()
 
 
 def connect_signals() -> None:
@@ -193,13 +162,12 @@ def connect_signals() -> None:
     membership saved or deleted (a user's deletion deletes theirs), a grid added to or removed
     from one (either side of the relation), a grid deleted (its links go with it, and Django
     sends no signal for the rows of an automatic through table)."""
-    for signal, sender in [
+    SCOPES.forget_on(
         (post_save, Membership),
         (post_delete, Membership),
         (m2m_changed, Membership.grids.through),
         (post_delete, Grid),
-    ]:
-        signal.connect(forget_scopes, sender=sender, dispatch_uid=f"forget_scopes:{signal}:{sender.__name__}")
+    )
 
 
 def note_reported(user) -> None:
