@@ -8,5 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases import access
+        from cases.api import inputs
 
         access.connect_signals()
+        inputs.connect_signals()

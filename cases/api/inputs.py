@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -34,6 +35,7 @@ from cases.services.feedback import GIVEN
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES
 from cases.services.mediation import ParticipantInput
 from cases.validators import validate_id_number
+from governance.shared_cache import MISSING, Versioned
 from workstation.models import Department, Grid, User, Workstation
 
 # People file these; outside systems come in through /api/intake/<source>/.
@@ -113,6 +115,41 @@ class ExistingId(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data).pk
 
 
+class SharedRow(serializers.PrimaryKeyRelatedField):
+    """A related row by id, as DRF's ``PrimaryKeyRelatedField`` reads it (the same rows, the same
+    refusals), kept between requests in a shared store (``governance.shared_cache``) that any
+    change of the model's rows empties: a report names its station and grid, which change seldom,
+    and reading them was two of a filing's queries. Each read gives a fresh instance (unpickled).
+
+    Only an id sent as a JSON number is looked up in the store; any other value goes to DRF as
+    before, and so does an id not stored yet (then stored, if found)."""
+
+    def __init__(self, *, store: Versioned, **kwargs):
+        self.store = store
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if type(data) is not int:
+            return super().to_internal_value(data)
+        row, version = self.store.get(data)
+        if row is MISSING:
+            row = super().to_internal_value(data)
+            self.store.set(data, row, version)
+        return row
+
+
+# The active stations, grids and categories a report may name, each store emptied by any change
+# of its model's rows (``connect_signals``).
+ACTIVE_STATIONS = Versioned("active-stations")
+ACTIVE_GRIDS = Versioned("active-grids")
+ACTIVE_CATEGORIES = Versioned("active-categories")
+
+
+def connect_signals() -> None:
+    for store, model in [(ACTIVE_STATIONS, Workstation), (ACTIVE_GRIDS, Grid), (ACTIVE_CATEGORIES, Category)]:
+        store.forget_on((post_save, model), (post_delete, model))
+
+
 # --- Reporting --------------------------------------------------------------------------------
 
 
@@ -135,12 +172,16 @@ class PartyInputSerializer(Serializer):
 class CaseCreateSerializer(Serializer):
     """A grid worker's report, or a walk-in / leader's instruction typed in by the chief."""
 
-    station = serializers.PrimaryKeyRelatedField(queryset=Workstation.objects.filter(is_active=True))
-    grid = serializers.PrimaryKeyRelatedField(
-        queryset=Grid.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    station = SharedRow(queryset=Workstation.objects.filter(is_active=True), store=ACTIVE_STATIONS)
+    grid = SharedRow(
+        queryset=Grid.objects.filter(is_active=True), store=ACTIVE_GRIDS, required=False, allow_null=True, default=None
     )
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    category = SharedRow(
+        queryset=Category.objects.filter(is_active=True),
+        store=ACTIVE_CATEGORIES,
+        required=False,
+        allow_null=True,
+        default=None,
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     source = serializers.ChoiceField(
