@@ -14,17 +14,16 @@ gets copies of them:
   binding writes to it, and binding assigns new attributes on the copy (``field_name``,
   ``parent``, ``label``, ``source``, ``source_attrs``), leaving the built one untouched;
 - a field holding other fields (a nested serializer, a ``many=True`` list, a ``ListField``'s
-  ``child``, a ``ManyRelatedField``'s ``child_relation``), DRF's deep copy as before: binding
-  it binds its children to it, so they must be its own, never shared between instances
-  (a shared child would read another request's context through its parent).
+  ``child``, a ``ManyRelatedField``'s ``child_relation``), made again from its constructor's
+  arguments, as DRF's deep copy does: binding it binds its children to it, so they must be its
+  own, never shared between instances (a shared child would read another request's context
+  through its parent).
 
 Only for serializers whose fields do not depend on the instance, its data or its context; no
 serializer of this API decides its fields so (one that does must subclass DRF's own class).
 """
 
 from __future__ import annotations
-
-import copy
 
 from rest_framework import serializers
 
@@ -43,9 +42,29 @@ def _shallow_copy(field: serializers.Field) -> serializers.Field:
     return copied
 
 
+def _remade(field: serializers.Field) -> serializers.Field:
+    # A new field from the constructor's arguments, the fields among them made anew the same way
+    # (a child was bound to its parent when the parent was built: it is never copied).
+    args = [_remade(a) if isinstance(a, serializers.Field) else a for a in field._args]
+    kwargs = {k: _remade(v) if isinstance(v, serializers.Field) else v for k, v in field._kwargs.items()}
+    return type(field)(*args, **kwargs)
+
+
+def unbound_copy(field: serializers.Field) -> serializers.Field:
+    """A fresh, unbound copy of a built (never bound) field.
+
+    A field holding other fields is made again from its constructor's arguments, as DRF's
+    ``Field.__deepcopy__`` does (so its children are new and bound to it alone), with the fields
+    among those arguments made again the same way; the other arguments (names, labels, flags,
+    limits) are passed as they are, not deep-copied: a constructor reads them, it does not change
+    them. Any other field is a shallow copy.
+    """
+    return _remade(field) if _holds_fields(field) else _shallow_copy(field)
+
+
 def unbound_copies(fields: dict[str, serializers.Field]) -> dict[str, serializers.Field]:
     """Fresh, unbound copies of a class's built fields, for one serializer instance."""
-    return {name: copy.deepcopy(f) if _holds_fields(f) else _shallow_copy(f) for name, f in fields.items()}
+    return {name: unbound_copy(f) for name, f in fields.items()}
 
 
 def fields_of(serializer: serializers.Serializer, build) -> dict[str, serializers.Field]:
