@@ -269,7 +269,8 @@ SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT max(id) FROM c
 INSERT INTO cases_party (case_id, role, name, phone, id_number, address, organization)
 SELECT p.id, 'complainant',
        (ARRAY['张', '王', '李', '赵', '刘', '陈', '杨', '黄', '周', '吴', '欧阳'])[1 + p.id %% 11]
-           || (ARRAY['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇', '秀英', '建国'])[1 + (p.id / 11) %% 12],
+           || (ARRAY['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇', '秀英', '建国'])
+              [1 + (p.id / 11) %% 12],
        '139' || lpad((p.id %% 100000000)::text, 8, '0'), '', '', ''
 FROM bench_plan p;
 
