@@ -7,8 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("案件办理")
 
     def ready(self):
-        from cases import access
+        from cases import access, deadlines
         from cases.api import inputs
 
         access.connect_signals()
         inputs.connect_signals()
+        deadlines.connect_signals()

@@ -1,4 +1,4 @@
-"""The report's station, grid and category read from the shared store (``SharedRow``,
+"""The report's station, grid, category and SLA rules read from shared stores (``SharedRow``,
 ``governance.shared_cache``): the same rows and refusals as DRF's related field, the database
 read once, and any change of the rows seen by the next report. Run with commits
 (``transaction=True``): the stores are written outside a transaction only."""
@@ -7,6 +7,8 @@ import pytest
 from django.db import transaction
 
 from cases.api.inputs import ACTIVE_CATEGORIES, ACTIVE_GRIDS, ACTIVE_STATIONS, CaseCreateSerializer
+from cases.deadlines import SLA_RULES, sla_rule_for
+from cases.models import SlaRule
 from workstation.models import Grid, Workstation
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,3 +79,17 @@ def test_nothing_is_shared_from_inside_a_transaction(world, django_assert_num_qu
         report(station=world.station.pk)
     with django_assert_num_queries(1):
         report(station=world.station.pk)
+
+
+def test_sla_rules_are_read_once_and_again_after_a_change(world, django_assert_num_queries):
+    SLA_RULES.forget()
+    first = sla_rule_for(world.neighbour, "normal")
+    with django_assert_num_queries(0):
+        assert sla_rule_for(world.neighbour, "normal").pk == first.pk
+    rule = SlaRule.objects.create(category=world.neighbour, urgency="normal", accept_amount=7)
+    assert sla_rule_for(world.neighbour, "normal").pk == rule.pk
+    rule.accept_amount = 9
+    rule.save()
+    assert sla_rule_for(world.neighbour, "normal").accept_amount == 9
+    rule.delete()
+    assert sla_rule_for(world.neighbour, "normal").pk == first.pk
