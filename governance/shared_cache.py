@@ -28,11 +28,16 @@ MISSING = object()
 class Versioned:
     def __init__(self, name: str, *, timeout: int = 15 * 60):
         self.name = name
-        self.version_key = f"shared:{name}:version"
         self.timeout = timeout
 
+    # Keys name the database the values come from: two databases sharing one cache (the test
+    # suite's parallel workers, a staging copy) never read each other's rows.
+    @property
+    def version_key(self) -> str:
+        return f"shared:{connection.settings_dict['NAME']}:{self.name}:version"
+
     def _key(self, key) -> str:
-        return f"shared:{self.name}:{key}"
+        return f"shared:{connection.settings_dict['NAME']}:{self.name}:{key}"
 
     def get(self, key) -> tuple[object, str | None]:
         """(the value stored under the current version, or ``MISSING``; that version, or None if
