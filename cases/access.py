@@ -20,11 +20,13 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import BooleanField, Exists, Expression, Field, OuterRef, Q, QuerySet
 from django.db.models.expressions import Col
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, Case, Summons
-from workstation.models import Membership, Role
+from governance.shared_cache import MISSING, Versioned
+from workstation.models import Grid, Membership, Role, User
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,11 @@ class Scope:
     # walk, and is called to any by an open summons. Most users are neither (a grid worker files
     # in their own grids): their list then has no "or I filed it" / "or I am summoned" branch,
     # which would keep PostgreSQL from walking an index in the list's order (see
-    # ``visible_cases``). Unknown (True) for a user without memberships.
-    reported_any: bool = True
-    summoned_any: bool = True
+    # ``visible_cases``). Unknown (True) for a user without memberships. Facts about cases, not
+    # memberships: a scope from the shared cache has them unread (None), and ``visible_cases``,
+    # their one reader, reads them then (``_with_case_facts``).
+    reported_any: bool | None = True
+    summoned_any: bool | None = True
 
     @property
     def is_empty(self) -> bool:
@@ -55,33 +59,29 @@ class Scope:
 
 
 def scope_of(user) -> Scope:
+    """The user's scope: kept on the user object for the request, and shared between requests
+    (and processes) in Django's cache until a membership changes (``_shared_scope``)."""
     if not user or not user.is_authenticated or not user.is_active:
         return Scope()
     cached = getattr(user, "_governance_scope", None)
     if cached is not None:
         return cached
+    scope, version = _shared_scope(user.pk)
+    if scope is None:
+        scope = _read_scope(user)
+        _share_scope(user.pk, scope, version)
+    user._governance_scope = scope
+    return scope
+
+
+def _read_scope(user) -> Scope:
+    """The scope from the user's memberships and their grids (two queries), with the case facts
+    read in the same query."""
     district = False
     chief, departments, mediators, grid_stations, grids, stations_of_grids = set(), set(), set(), set(), set(), set()
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
-        .annotate(
-            # A case filed at a station the user is chief of, or in a grid they walk, is in their
-            # list anyway (index case_reporter_grid answers this from the index alone).
-            reported_any=Exists(
-                Case.objects.filter(reporter=user)
-                .exclude(
-                    station_id__in=Membership.objects.filter(
-                        user=user, role=Role.CHIEF, is_active=True, station__isnull=False
-                    ).values("station_id")
-                )
-                .exclude(
-                    grid_id__in=Membership.grids.through.objects.filter(
-                        membership__user=user, membership__role=Role.GRID_WORKER, membership__is_active=True
-                    ).values("grid_id")
-                )
-            ),
-            summoned_any=Exists(open_summonses(user)),
-        )
+        .annotate(reported_any=_reported_any(user), summoned_any=Exists(open_summonses(user)))
         .prefetch_related("grids")
     )
     reported_any = summoned_any = True
@@ -100,7 +100,7 @@ def scope_of(user) -> Scope:
             for grid in m.grids.all():
                 grids.add(grid.pk)
                 stations_of_grids.add(grid.station_id)
-    scope = Scope(
+    return Scope(
         district=district,
         chief_stations=frozenset(chief),
         departments=frozenset(departments),
@@ -111,8 +111,80 @@ def scope_of(user) -> Scope:
         reported_any=reported_any,
         summoned_any=summoned_any,
     )
+
+
+def _reported_any(user) -> Exists:
+    # A case filed at a station the user is chief of, or in a grid they walk, is in their list
+    # anyway (index case_reporter_grid answers this from the index alone).
+    return Exists(
+        Case.objects.filter(reporter=user)
+        .exclude(
+            station_id__in=Membership.objects.filter(
+                user=user, role=Role.CHIEF, is_active=True, station__isnull=False
+            ).values("station_id")
+        )
+        .exclude(
+            grid_id__in=Membership.grids.through.objects.filter(
+                membership__user=user, membership__role=Role.GRID_WORKER, membership__is_active=True
+            ).values("grid_id")
+        )
+    )
+
+
+def _with_case_facts(user, scope: Scope) -> Scope:
+    """The scope with ``reported_any`` and ``summoned_any`` known: one query if the scope came
+    from the shared cache without them."""
+    if scope.reported_any is not None and scope.summoned_any is not None:
+        return scope
+    reported_any, summoned_any = (
+        User.objects.filter(pk=user.pk)
+        .annotate(reported_any=_reported_any(user), summoned_any=Exists(open_summonses(user)))
+        .values_list("reported_any", "summoned_any")
+        .get()
+    )
+    scope = replace(scope, reported_any=reported_any, summoned_any=summoned_any)
     user._governance_scope = scope
     return scope
+
+
+# --- The scope shared between requests ----------------------------------------------------------
+#
+# A user's memberships change seldom (an administrator's edit) and are read on every request: the
+# scope they give is kept in Django's cache (``governance.shared_cache``: shared by every process,
+# replaced on any change of a membership or a membership's grids, connected below).
+
+SCOPES = Versioned("access-scope")
+
+
+def _shared_scope(user_id: int) -> tuple[Scope | None, str | None]:
+    """The shared scope (None if not stored under the current version), and that version."""
+    scope, version = SCOPES.get(user_id)
+    return (None if scope is MISSING else scope), version
+
+
+def _share_scope(user_id: int, scope: Scope, version: str | None) -> None:
+    """Store a scope just read from the memberships under the version read before them; without
+    its facts about cases, which are read live (``_with_case_facts``)."""
+    SCOPES.set(user_id, replace(scope, reported_any=None, summoned_any=None), version)
+
+
+def forget_scopes() -> None:
+    SCOPES.forget()
+
+
+def connect_signals() -> None:
+    """Forget the shared scopes whenever a membership or a membership's grids change: a
+    membership saved or deleted (a user's deletion deletes theirs), a grid added to or removed
+    from one (either side of the relation), a grid saved (the scope names the stations its
+    grids lie in) or deleted (its links go with it, and Django sends no signal for the rows of an
+    automatic through table)."""
+    SCOPES.forget_on(
+        (post_save, Membership),
+        (post_delete, Membership),
+        (m2m_changed, Membership.grids.through),
+        (post_save, Grid),
+        (post_delete, Grid),
+    )
 
 
 def note_reported(user) -> None:
@@ -195,6 +267,7 @@ def visible_cases(user) -> QuerySet[Case]:
     # Only the branches that can hold a row: an OR of an EXISTS with anything keeps PostgreSQL
     # from turning the EXISTS into a join, so a department's list would walk the whole date
     # index (a department with few cases) or read all the department's assignments first.
+    scope = _with_case_facts(user, scope)
     condition = Q(pk__in=[])
     if scope.summoned_any:
         condition |= Exists(open_summonses(user).filter(case=OuterRef("pk")))

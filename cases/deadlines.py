@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models.signals import post_delete, post_save
+
 from cases.models import (
     Case,
     Category,
@@ -28,6 +30,7 @@ from cases.models import (
     TimeUnit,
     Urgency,
 )
+from governance.shared_cache import MISSING, Versioned
 from workstation.calendar import get_calendar
 
 WARN_SHARE = 0.8
@@ -78,11 +81,29 @@ def sla_rule_for(category: Category | None, urgency: str, rules: dict[int | None
     """
     chain = [category.pk, category.parent_id] if category else []
     if rules is None:
-        rules = {r.category_id: r for r in SlaRule.objects.filter(urgency=urgency, category_id__in=[*chain, None])}
+        rules = _rules_of_chain(urgency, chain)
     for key in [*chain, None]:
         if key in rules:
             return rules[key]
     return BUILT_IN[urgency]
+
+
+# The rules a report's deadline is taken from, read on every filing and changed only by an
+# administrator: kept in a shared store that any change of a rule empties (``connect_signals``).
+SLA_RULES = Versioned("sla-rules")
+
+
+def _rules_of_chain(urgency: str, chain: list) -> dict[int | None, SlaRule]:
+    key = f"{urgency}:{','.join(map(str, chain))}"
+    rules, version = SLA_RULES.get(key)
+    if rules is MISSING:
+        rules = {r.category_id: r for r in SlaRule.objects.filter(urgency=urgency, category_id__in=[*chain, None])}
+        SLA_RULES.set(key, rules, version)
+    return rules
+
+
+def connect_signals() -> None:
+    SLA_RULES.forget_on((post_save, SlaRule), (post_delete, SlaRule))
 
 
 def sla_for(category: Category | None, urgency: str) -> Sla:

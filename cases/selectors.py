@@ -91,6 +91,17 @@ def case_detail_for(user, case_id: int, *, gated: bool = True) -> Case:
     return case
 
 
+def _prefetched_none(model) -> QuerySet:
+    """An empty queryset standing for prefetched rows, as ``prefetch_related`` leaves them: its
+    result already there (``_result_cache``, what Django's prefetch sets), so reading it compiles
+    no SQL. A plain ``none()`` compiles its query on every read before finding it empty; the
+    detail reads a new case's assignments and summonses several times (privacy, serializer)."""
+    empty = model.objects.none()
+    empty._result_cache = []
+    empty._prefetch_done = True
+    return empty
+
+
 def new_case_detail_for(user, case: Case) -> Case:
     """The detail of a case ``user`` has just filed (``case_report``), built from what was written.
 
@@ -102,7 +113,7 @@ def new_case_detail_for(user, case: Case) -> Case:
     """
     cache = case.__dict__.setdefault("_prefetched_objects_cache", {})
     for relation in ("assignments", "summonses"):
-        cache[relation] = Case._meta.get_field(relation).related_model.objects.none()
+        cache[relation] = _prefetched_none(Case._meta.get_field(relation).related_model)
     case.return_requests, case.extensions, case.holds = [], [], []
     remember_roles_of_new_case(user, case)
     case.roles = sorted(case_roles(user, case))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from cases.api.base import Serializer
 from cases.models import (
     NOTE_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -33,6 +35,7 @@ from cases.services.feedback import GIVEN
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES
 from cases.services.mediation import ParticipantInput
 from cases.validators import validate_id_number
+from governance.shared_cache import MISSING, Versioned
 from workstation.models import Department, Grid, User, Workstation
 
 # People file these; outside systems come in through /api/intake/<source>/.
@@ -112,10 +115,45 @@ class ExistingId(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data).pk
 
 
+class SharedRow(serializers.PrimaryKeyRelatedField):
+    """A related row by id, as DRF's ``PrimaryKeyRelatedField`` reads it (the same rows, the same
+    refusals), kept between requests in a shared store (``governance.shared_cache``) that any
+    change of the model's rows empties: a report names its station and grid, which change seldom,
+    and reading them was two of a filing's queries. Each read gives a fresh instance (unpickled).
+
+    Only an id sent as a JSON number is looked up in the store; any other value goes to DRF as
+    before, and so does an id not stored yet (then stored, if found)."""
+
+    def __init__(self, *, store: Versioned, **kwargs):
+        self.store = store
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if type(data) is not int:
+            return super().to_internal_value(data)
+        row, version = self.store.get(data)
+        if row is MISSING:
+            row = super().to_internal_value(data)
+            self.store.set(data, row, version)
+        return row
+
+
+# The active stations, grids and categories a report may name, each store emptied by any change
+# of its model's rows (``connect_signals``).
+ACTIVE_STATIONS = Versioned("active-stations")
+ACTIVE_GRIDS = Versioned("active-grids")
+ACTIVE_CATEGORIES = Versioned("active-categories")
+
+
+def connect_signals() -> None:
+    for store, model in [(ACTIVE_STATIONS, Workstation), (ACTIVE_GRIDS, Grid), (ACTIVE_CATEGORIES, Category)]:
+        store.forget_on((post_save, model), (post_delete, model))
+
+
 # --- Reporting --------------------------------------------------------------------------------
 
 
-class PartyInputSerializer(serializers.Serializer):
+class PartyInputSerializer(Serializer):
     name = serializers.CharField(max_length=50)
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.OTHER)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -131,15 +169,19 @@ class PartyInputSerializer(serializers.Serializer):
     organization = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class CaseCreateSerializer(Serializer):
     """A grid worker's report, or a walk-in / leader's instruction typed in by the chief."""
 
-    station = serializers.PrimaryKeyRelatedField(queryset=Workstation.objects.filter(is_active=True))
-    grid = serializers.PrimaryKeyRelatedField(
-        queryset=Grid.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    station = SharedRow(queryset=Workstation.objects.filter(is_active=True), store=ACTIVE_STATIONS)
+    grid = SharedRow(
+        queryset=Grid.objects.filter(is_active=True), store=ACTIVE_GRIDS, required=False, allow_null=True, default=None
     )
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=Category.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    category = SharedRow(
+        queryset=Category.objects.filter(is_active=True),
+        store=ACTIVE_CATEGORIES,
+        required=False,
+        allow_null=True,
+        default=None,
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     source = serializers.ChoiceField(
@@ -169,7 +211,7 @@ class CaseCreateSerializer(serializers.Serializer):
 # --- Intake decisions (chief) -----------------------------------------------------------------
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(Serializer):
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.filter(is_active=True),
         required=False,
@@ -180,18 +222,18 @@ class AcceptSerializer(serializers.Serializer):
     expected_status = expected_status()
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(Serializer):
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="不予受理的理由（上报人可见）")
     expected_status = expected_status()
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(Serializer):
     into_id = Id(help_text="并入的案件 id（同一工作站）")
     reason = Text(NOTE_MAX_LENGTH, default="")
     expected_status = expected_status()
 
 
-class DispatchSerializer(serializers.Serializer):
+class DispatchSerializer(Serializer):
     """Send nothing but ``expected_status`` to dispatch by the plan; any other field overrides it."""
 
     category_id = Id(required=False, help_text="调整类别")
@@ -208,11 +250,11 @@ class DispatchSerializer(serializers.Serializer):
 # --- Handling (departments) and the chief's decisions -----------------------------------------
 
 
-class SignSerializer(serializers.Serializer):
+class SignSerializer(Serializer):
     department_id = department_id()
 
 
-class AcknowledgeSummonsSerializer(serializers.Serializer):
+class AcknowledgeSummonsSerializer(Serializer):
     summons_id = Id(help_text="召集 id（见案件详情的 summonses）")
 
 
@@ -220,18 +262,18 @@ class RecordArrivalSerializer(AcknowledgeSummonsSerializer):
     pass
 
 
-class RequestReturnSerializer(serializers.Serializer):
+class RequestReturnSerializer(Serializer):
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="退单理由")
     department_id = department_id()
 
 
-class DecideReturnSerializer(serializers.Serializer):
+class DecideReturnSerializer(Serializer):
     request_id = Id(help_text="退单申请 id（见案件详情的 return_requests）")
     approve = serializers.BooleanField()
     note = Text(NOTE_MAX_LENGTH, default="", help_text="审批意见；不同意时必填")
 
 
-class RequestExtensionSerializer(serializers.Serializer):
+class RequestExtensionSerializer(Serializer):
     requested_due_at = Moment(help_text="申请延至")
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="延期理由")
     department_id = department_id()
@@ -241,7 +283,7 @@ class DecideExtensionSerializer(DecideReturnSerializer):
     request_id = Id(help_text="延期申请 id（见案件详情的 extensions）")
 
 
-class RequestHoldSerializer(serializers.Serializer):
+class RequestHoldSerializer(Serializer):
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="挂账理由")
     department_id = department_id()
 
@@ -250,21 +292,21 @@ class DecideHoldSerializer(DecideReturnSerializer):
     request_id = Id(help_text="挂账申请 id（见案件详情的 holds）")
 
 
-class ResumeSerializer(serializers.Serializer):
+class ResumeSerializer(Serializer):
     pass
 
 
-class RecordPartSerializer(serializers.Serializer):
+class RecordPartSerializer(Serializer):
     text = Text(TEXT_MAX_LENGTH, blank=False, help_text="协办情况")
     department_id = department_id()
 
 
-class WaivePartSerializer(serializers.Serializer):
+class WaivePartSerializer(Serializer):
     assignment_id = Id(help_text="免除的协办派单 id")
     reason = Text(NOTE_MAX_LENGTH, blank=False, help_text="免除理由")
 
 
-class ResolveSerializer(serializers.Serializer):
+class ResolveSerializer(Serializer):
     text = Text(TEXT_MAX_LENGTH, blank=False, help_text="办理结果")
     department_id = department_id()
 
@@ -279,13 +321,13 @@ class ResolveMultipartSerializer(ResolveSerializer):
     )
 
 
-class FeedbackSerializer(serializers.Serializer):
+class FeedbackSerializer(Serializer):
     result = serializers.ChoiceField(choices=[(g.value, g.label) for g in GIVEN])
     comment = Text(NOTE_MAX_LENGTH, default="", help_text="意见；不满意时必填")
     expected_status = expected_status()
 
 
-class CloseSerializer(serializers.Serializer):
+class CloseSerializer(Serializer):
     reason = Text(NOTE_MAX_LENGTH, default="")
     expected_status = expected_status()
 
@@ -293,16 +335,16 @@ class CloseSerializer(serializers.Serializer):
 # --- Supervision and mediation ----------------------------------------------------------------
 
 
-class SuperviseSerializer(serializers.Serializer):
+class SuperviseSerializer(Serializer):
     message = Text(NOTE_MAX_LENGTH, blank=False, help_text="督办内容")
 
 
-class RespondSupervisionSerializer(serializers.Serializer):
+class RespondSupervisionSerializer(Serializer):
     supervision_id = Id(help_text="督办 id")
     response = Text(NOTE_MAX_LENGTH, blank=False, help_text="回复内容")
 
 
-class ParticipantInputSerializer(serializers.Serializer):
+class ParticipantInputSerializer(Serializer):
     """One participant; its validated value is the service's ``ParticipantInput``."""
 
     role = serializers.ChoiceField(choices=MediationParticipant.Role.choices)
@@ -325,7 +367,7 @@ class ParticipantInputSerializer(serializers.Serializer):
         return ParticipantInput(**attrs)
 
 
-class ScheduleMediationSerializer(serializers.Serializer):
+class ScheduleMediationSerializer(Serializer):
     scheduled_at = Moment()
     place = Text(100, blank=False)
     department_ids = serializers.ListField(
@@ -345,7 +387,7 @@ class ScheduleMediationSerializer(serializers.Serializer):
     )
 
 
-class RecordMediationSerializer(serializers.Serializer):
+class RecordMediationSerializer(Serializer):
     session_id = Id(help_text="调处 id")
     minutes = Text(TEXT_MAX_LENGTH, blank=False, help_text="调处笔录")
     outcome = serializers.ChoiceField(
@@ -375,5 +417,5 @@ class RecordMediationMultipartSerializer(RecordMediationSerializer):
 # --- Query parameters -------------------------------------------------------------------------
 
 
-class PlanQuerySerializer(serializers.Serializer):
+class PlanQuerySerializer(Serializer):
     lead = Id(required=False, help_text="预览站长指定的主办部门（类别未设主责部门时）")

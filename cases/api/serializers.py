@@ -7,13 +7,12 @@ per row for the context's ``request.user`` (lists, whose rows carry the policy's
 
 from __future__ import annotations
 
-import copy
-
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import privacy
+from cases.api.base import ModelSerializer, Serializer
 from cases.models import (
     Assignment,
     Attachment,
@@ -32,22 +31,6 @@ from cases.models import (
 )
 from cases.wording import plan_with_reasons_rendered, reason_text
 from workstation.models import Department, Grid, StationDepartment, User, Workstation
-
-
-# DRF's ModelSerializer with its fields built from the model once per class, not on every
-# instance: building them (model introspection, lazy labels) was half of a case detail's
-# serialization. Each instance still gets fresh field objects (a deep copy), as DRF's own declared
-# fields do; no serializer here decides its fields from the instance or the context. (A comment,
-# not a docstring: the schema would take a docstring for every serializer's description.)
-class ModelSerializer(serializers.ModelSerializer):
-    _fields_built: dict[type, dict] = {}
-
-    def get_fields(self):
-        built = self._fields_built.get(type(self))
-        if built is None:
-            built = self._fields_built[type(self)] = super().get_fields()
-        return copy.deepcopy(built)
-
 
 # --- Small references -------------------------------------------------------------------------
 
@@ -394,7 +377,7 @@ class CaseListSerializer(ModelSerializer):
         return privacy.shown_address(case.address, _visibility(self, case))
 
 
-class PersonalDataSerializer(serializers.Serializer):
+class PersonalDataSerializer(Serializer):
     full = serializers.ListField(child=serializers.ChoiceField(choices=[str(f) for f in privacy.PersonalData]))
     reporter_hidden = serializers.BooleanField()
 
@@ -485,7 +468,7 @@ class CaseDetailSerializer(CaseListSerializer):
 # --- The dispatch plan preview ----------------------------------------------------------------
 
 
-class SuggestionSerializer(serializers.Serializer):
+class SuggestionSerializer(Serializer):
     category_id = serializers.IntegerField()
     confidence = serializers.FloatField(help_text="0–1")
     low_confidence = serializers.BooleanField()
@@ -499,12 +482,12 @@ class ReasonField(serializers.CharField):
         return reason_text(value)
 
 
-class SummonsPlanSerializer(serializers.Serializer):
+class SummonsPlanSerializer(Serializer):
     department_id = serializers.IntegerField()
     liaison_officer_id = serializers.IntegerField(allow_null=True)
 
 
-class DispatchPlanSerializer(serializers.Serializer):
+class DispatchPlanSerializer(Serializer):
     """``cases.dispatch.DispatchPlan``, with departments and category named."""
 
     mode = serializers.ChoiceField(choices=DispatchMode.choices, help_text="solo 各自管 / joint 联合管")
@@ -537,13 +520,13 @@ class DispatchPlanSerializer(serializers.Serializer):
         return [d for d in (self._department(i) for i in plan.co_ids) if d]
 
 
-class DuplicateSerializer(serializers.Serializer):
+class DuplicateSerializer(Serializer):
     case = CaseRefSerializer()
     reasons = serializers.ListField(child=serializers.CharField())
     score = serializers.FloatField(min_value=0, max_value=1, help_text="0–1，越高越可能重复；按此从高到低排列")
 
 
-class DispatchPreviewSerializer(serializers.Serializer):
+class DispatchPreviewSerializer(Serializer):
     plan = DispatchPlanSerializer()
     duplicates = DuplicateSerializer(
         many=True, help_text="疑似重复的案件、理由和分值（仅含您可见的案件；涉及个人信息的理由仅向可查看该信息者显示）"
@@ -553,7 +536,7 @@ class DispatchPreviewSerializer(serializers.Serializer):
 # --- The current user -------------------------------------------------------------------------
 
 
-class MembershipSerializer(serializers.Serializer):
+class MembershipSerializer(Serializer):
     role = serializers.CharField()
     station = StationRefSerializer(allow_null=True)
     department = DepartmentRefSerializer(allow_null=True)
