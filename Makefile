@@ -101,7 +101,8 @@ format: install-dev
 
 # Performance benchmarks (issue 14; bench/README in README.md), not part of `make test`. Generates
 # BENCH_CASES cases into BENCH_DB (dropped and made again) unless BENCH_REUSE=1, then: filing CPU
-# in-process and over HTTP (own small database), every list, the sweep. Tables go to bench/RESULTS.md.
+# in-process and over HTTP (own small database), every list, tables and indexes, then the sweep (which
+# changes the database). Tables go to bench/RESULTS.md.
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 BENCH_DB ?= gov_bench_perf
 BENCH_CASES ?= 100000
@@ -115,6 +116,7 @@ bench-perf: install-dev
 	$(PY) -m bench.filing_cpu --label "$(BENCH_LABEL)"
 	$(PY) -m bench.filing_http --label "$(BENCH_LABEL)"
 	BENCH_DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) -m bench.lists --label "$(BENCH_LABEL)"
+	BENCH_DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) -m bench.indexes --label "$(BENCH_LABEL)"
 	BENCH_DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) -m bench.sweep --label "$(BENCH_LABEL)"
 
 clean:
