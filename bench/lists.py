@@ -4,10 +4,9 @@ sequentially (EXPLAIN of every SELECT it sent).
 
     BENCH_DATABASE_URL=postgres://…/gov_bench_perf .venv/bin/python -m bench.lists [--label after] [--only q]
 
-Users: a chief of the busiest station, a leader, the grid worker of the busiest grid, a handler of
-the department with the most assignments there and one of the department with the fewest (none, if
-a department has none there: its lists find nothing, the hardest case for a walk in list order);
-memberships are added for them if the data has none: configuration, not cases.
+Users: a chief of the busiest station, a leader, the grid worker of the busiest grid, handlers of
+the department with the most assignments there, of the one with the fewest, and of one with none
+(memberships are added for them if the data has none: configuration, not cases).
 """
 
 from __future__ import annotations
@@ -92,13 +91,11 @@ def personas() -> dict[str, tuple[User, dict]]:
         .order_by("-n")
         .values_list("department_id", "n")
     )
-    # The rare department: the one with the fewest assignments at the station, none at all if
-    # some department has none (its lists return nothing: the walk that finds no row is the worst).
+    # The busiest department at the station, the one with the fewest cases there, and one with
+    # none (PostgreSQL knows from its statistics that such a list is empty).
     counts = dict(depts)
-    for department_id in Department.objects.order_by("pk").values_list("pk", flat=True):
-        counts.setdefault(department_id, 0)
-    busy_dept = depts[0][0]
-    rare_dept = min(counts, key=lambda pk: (counts[pk], pk))
+    busy_dept, rare_dept = depts[0][0], depts[-1][0]
+    empty_dept = Department.objects.exclude(pk__in=counts).order_by("pk").values_list("pk", flat=True).first()
     grid = Case.objects.filter(station_id=busiest).exclude(grid=None).values("grid_id").annotate(n=Count("id"))
     grid_id = grid.order_by("-n").first()["grid_id"]
     grid_worker = Membership.objects.filter(role=Role.GRID_WORKER, grids=grid_id, is_active=True).first()
@@ -118,7 +115,16 @@ def personas() -> dict[str, tuple[User, dict]]:
             user_for(Role.HANDLER, station_id=busiest, department_id=rare_dept),
             {"department": rare_dept},
         ),
-    }
+    } | (
+        {
+            "empty dept (0 asg)": (
+                user_for(Role.HANDLER, station_id=busiest, department_id=empty_dept),
+                {"department": empty_dept},
+            )
+        }
+        if empty_dept
+        else {}
+    )
 
 
 def api_queries(facts: dict) -> list[tuple[str, dict]]:
