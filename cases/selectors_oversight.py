@@ -120,5 +120,6 @@ def board_choices(user) -> dict[str, QuerySet]:
     return {
         "department": departments.order_by("code"),
         "grid": grids.order_by("code"),
-        "category": Category.objects.filter(is_active=True),
+        # a subcategory is shown with its parent's name (大类 / 小类): read with it, not one by one
+        "category": Category.objects.filter(is_active=True).select_related("parent"),
     }
