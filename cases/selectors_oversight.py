@@ -64,17 +64,27 @@ def with_decisions(cases: list[Case]) -> list[Case]:
     return cases
 
 
-def board_cases(user) -> QuerySet[Case]:
-    """The open cases on a rung of the ladder that the user oversees, the highest rung first,
-    then the earliest due; each with ``step_due_at`` (one query for a page)."""
+def _in_board_order(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """``cases`` with ``step_due_at`` and ``rung``, the highest rung first, then the earliest due."""
     rung = Switch(*(When(ladder=ladder, then=Value(i)) for i, ladder in enumerate(BOARD_RUNGS)))
-    cases = _overseen(user).filter(status__in=OPEN_STATUSES, ladder__in=BOARD_RUNGS)
-    return (
-        with_step_due(cases)
-        .select_related(*CASE_ROW)
-        .annotate(rung=rung)
-        .order_by("rung", F("step_due_at").asc(nulls_last=True), "pk")
-    )
+    return with_step_due(cases).annotate(rung=rung).order_by("rung", F("step_due_at").asc(nulls_last=True), "pk")
+
+
+def board_cases(user) -> QuerySet[Case]:
+    """The open cases on a rung of the ladder that the user oversees, in the board's order: what
+    to filter, count and page. A page's rows are read by :func:`board_rows`."""
+    return _in_board_order(_overseen(user).filter(status__in=OPEN_STATUSES, ladder__in=BOARD_RUNGS))
+
+
+def board_rows(page: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases of ``page`` (a slice of :func:`board_cases`), each with ``step_due_at`` and
+    what a row shows: one query.
+
+    The slice is taken over the case rows alone, and only the twenty cases it keeps are joined
+    to their station, grid, category and department: ordering the whole board with those joins
+    made PostgreSQL join all of its cases first (9,464 for the district leader at a million
+    cases: 92 ms), for the twenty it keeps."""
+    return _in_board_order(Case.objects.filter(pk__in=page.values("pk"))).select_related(*CASE_ROW)
 
 
 def rung_counts(cases: QuerySet[Case]) -> list[tuple[Ladder, int]]:
