@@ -3,10 +3,12 @@ and the summonses addressed to a liaison officer."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as Switch
+from django.db.models import Q, QuerySet, Value, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -84,16 +86,20 @@ def department_assignments(user) -> QuerySet[Assignment]:
 
 def inbox_counts(user) -> dict[str, int | str]:
     """How many rows each tab holds, the closed tab only as far as ``CLOSED_COUNT_CAP`` ("99+"):
-    one query. It counts the rows on the open cases, found from the station's open cases (1,256
-    at a million cases) rather than the department's whole history, and at most one more than
-    the cap on closed ones: 15-20 ms for the busiest department instead of 450."""
+    one query, the tab of each row on an open case and one "closed" per row on a closed case, up
+    to one more than the cap, counted here (a few hundred short rows).
+
+    The open rows are found from the station's open cases (1,256 at a million cases) rather than
+    the department's whole history, and a closed row needs only the index of live assignments
+    (no read of the row itself): 25-30 ms for the busiest department instead of 450, the rest
+    being one probe of the department's live assignments per open case of the station."""
     rows = department_assignments(user).order_by()
-    closed = rows.filter(INBOX_TABS["closed"].rows).values("pk")[: CLOSED_COUNT_CAP + 1]
-    open_ = rows.filter(case__status__in=[*WORKING, CaseStatus.RESOLVED]).values("pk")
-    counted = open_.union(closed, all=True)
-    tabs = {key: Count("pk", filter=tab.rows) for key, tab in INBOX_TABS.items()}
-    counts = Assignment.objects.filter(pk__in=counted).aggregate(**tabs)
-    if counts["closed"] > CLOSED_COUNT_CAP:
+    tab = Switch(*(When(t.rows, then=Value(key)) for key, t in INBOX_TABS.items() if key != "closed"))
+    open_ = rows.filter(case__status__in=[*WORKING, CaseStatus.RESOLVED]).annotate(tab=tab)
+    closed = rows.filter(INBOX_TABS["closed"].rows).annotate(tab=Value("closed"))[: CLOSED_COUNT_CAP + 1]
+    tally = Counter(open_.values_list("tab", flat=True).union(closed.values_list("tab", flat=True), all=True))
+    counts: dict[str, int | str] = {key: tally[key] for key in INBOX_TABS}
+    if tally["closed"] > CLOSED_COUNT_CAP:
         counts["closed"] = f"{CLOSED_COUNT_CAP}+"
     return counts
 
