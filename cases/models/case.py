@@ -242,6 +242,15 @@ class Case(models.Model):
                 condition=Q(status__in=OPEN_STATUSES, ladder__in=[Ladder.ESCALATED, Ladder.RED, Ladder.YELLOW]),
                 name="case_on_board",
             ),
+            # The department inbox's tab counts (cases.selectors_inbox): a station's cases with
+            # department work open (dispatched, in progress, awaiting feedback), read from this
+            # index alone (1,256 of station 1's 83,000 cases at a million; counts 25-34 -> 14 ms).
+            models.Index(
+                fields=["station", "status"],
+                include=["id"],
+                condition=Q(status__in=["dispatched", "in_progress", "resolved"]),
+                name="case_inbox_open",
+            ),
             # Sweeps look only at open deadlines: partial indexes keep them small.
             models.Index(fields=["accept_due_at"], condition=Q(status="reported"), name="case_accept_due_open"),
             models.Index(
