@@ -91,8 +91,9 @@ def inbox_counts(user) -> dict[str, int | str]:
 
     The open rows are found from the station's open cases (1,256 at a million cases) rather than
     the department's whole history, and a closed row needs only the index of live assignments
-    (no read of the row itself): 25-30 ms for the busiest department instead of 450, the rest
-    being one probe of the department's live assignments per open case of the station."""
+    (no read of the row itself): ~14 ms for the busiest department instead of 450 (with the
+    index ``case_inbox_open``), most of it one probe of the assignments per open case of the
+    station."""
     rows = department_assignments(user).order_by()
     tab = Switch(*(When(t.rows, then=Value(key)) for key, t in INBOX_TABS.items() if key != "closed"))
     open_ = rows.filter(case__status__in=[*WORKING, CaseStatus.RESOLVED]).annotate(tab=tab)
