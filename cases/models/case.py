@@ -251,6 +251,13 @@ class Case(models.Model):
                 condition=Q(status__in=["dispatched", "in_progress", "resolved"]),
                 name="case_inbox_open",
             ),
+            # The inbox's closed tab (已办结): a department's history, newest closed first, found by
+            # walking a station's closed cases in that order until twenty are the department's
+            # (117 of them for the busiest department) instead of sorting all 77,000 of the
+            # station's (the list 590 -> 6 ms, its page count 119 -> ~45 ms at a million cases).
+            models.Index(
+                fields=["station", "-closed_at"], include=["id"], condition=Q(status="closed"), name="case_closed"
+            ),
             # Sweeps look only at open deadlines: partial indexes keep them small.
             models.Index(fields=["accept_due_at"], condition=Q(status="reported"), name="case_accept_due_open"),
             models.Index(
