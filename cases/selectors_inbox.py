@@ -3,20 +3,27 @@ and the summonses addressed to a liaison officer."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as Switch
+from django.db.models import Q, QuerySet, Value, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from cases.access import open_summonses, scope_of, visible_cases
+from cases.access import open_summonses, scope_of
 from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus, CaseStatus, Summons
 from cases.selectors import StepDeadline
 from workstation.calendar import get_calendar
 from workstation.models import StationDepartment
 
 WORKING = [CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS]
+# How far the closed tab (已办结) counts its rows: past this it shows "99+". It holds the
+# department's whole history (13,400 rows for the busiest department at a million cases, each a
+# read of its case): counting them all took 450 ms, the first 100 take 5 ms. The open tabs are
+# counted in full.
+CLOSED_COUNT_CAP = 99
 
 
 @dataclass(frozen=True)
@@ -59,21 +66,43 @@ def lands_on_inbox(user) -> bool:
 
 
 def department_assignments(user) -> QuerySet[Assignment]:
-    """The active assignments of the departments the user acts for, on cases the gate lets them see."""
+    """The active assignments of the departments the user acts for.
+
+    No second pass through the access gate (``visible_cases``): an active assignment of a
+    department the user acts for at that station is itself what shows them its case (the gate's
+    department branch), and the gate's other branches (chief, grid, reporter, liaison) only
+    add cases, while the rows here stay those of the department. An inactive or anonymous user
+    acts for no department: no row. Re-applying the gate cost the busiest department's counts a
+    second join of its 13,400 assignments with their cases (450 ms at a million cases)."""
     mine = Q(pk__in=[])
     for station_id, department_id in scope_of(user).departments:
         mine |= Q(case__station_id=station_id, department_id=department_id)
     return (
-        Assignment.objects.filter(mine, case__in=visible_cases(user))
+        Assignment.objects.filter(mine)
         .exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES)
         .select_related("case__category", "department")
     )
 
 
-def inbox_counts(user) -> dict[str, int]:
-    """How many rows each tab holds: one query."""
-    tabs = {key: Count("pk", filter=tab.rows) for key, tab in INBOX_TABS.items()}
-    return department_assignments(user).aggregate(**tabs)
+def inbox_counts(user) -> dict[str, int | str]:
+    """How many rows each tab holds, the closed tab only as far as ``CLOSED_COUNT_CAP`` ("99+"):
+    one query, the tab of each row on an open case and one "closed" per row on a closed case, up
+    to one more than the cap, counted here (a few hundred short rows).
+
+    The open rows are found from the station's open cases (1,256 at a million cases) rather than
+    the department's whole history, and a closed row needs only the index of live assignments
+    (no read of the row itself): ~14 ms for the busiest department instead of 450 (with the
+    index ``case_inbox_open``), most of it one probe of the assignments per open case of the
+    station."""
+    rows = department_assignments(user).order_by()
+    tab = Switch(*(When(t.rows, then=Value(key)) for key, t in INBOX_TABS.items() if key != "closed"))
+    open_ = rows.filter(case__status__in=[*WORKING, CaseStatus.RESOLVED]).annotate(tab=tab)
+    closed = rows.filter(INBOX_TABS["closed"].rows).annotate(tab=Value("closed"))[: CLOSED_COUNT_CAP + 1]
+    tally = Counter(open_.values_list("tab", flat=True).union(closed.values_list("tab", flat=True), all=True))
+    counts: dict[str, int | str] = {key: tally[key] for key in INBOX_TABS}
+    if tally["closed"] > CLOSED_COUNT_CAP:
+        counts["closed"] = f"{CLOSED_COUNT_CAP}+"
+    return counts
 
 
 def inbox_rows(user, tab: str) -> QuerySet[Assignment]:

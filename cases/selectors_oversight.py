@@ -11,10 +11,11 @@ from collections import defaultdict
 from django.db.models import Case as Switch
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, prefetch_related_objects
 from django.db.models.functions import Least
+from django.db.models.lookups import In
 
 from cases.access import scope_of, visible_cases
 from cases.action_forms import DECISIONS
-from cases.models import INACTIVE_ASSIGNMENT_STATUSES, OPEN_STATUSES, Assignment, Case, Category, DecisionStatus, Ladder
+from cases.models import INACTIVE_ASSIGNMENT_STATUSES, OPEN_STATUSES, Case, Category, DecisionStatus, Ladder
 from cases.selectors import CASE_ROW, recent_events, with_step_due
 from workstation.models import Department, Grid, StationDepartment
 
@@ -63,17 +64,27 @@ def with_decisions(cases: list[Case]) -> list[Case]:
     return cases
 
 
-def board_cases(user) -> QuerySet[Case]:
-    """The open cases on a rung of the ladder that the user oversees, the highest rung first,
-    then the earliest due; each with ``step_due_at`` (one query for a page)."""
+def _in_board_order(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """``cases`` with ``step_due_at`` and ``rung``, the highest rung first, then the earliest due."""
     rung = Switch(*(When(ladder=ladder, then=Value(i)) for i, ladder in enumerate(BOARD_RUNGS)))
-    cases = _overseen(user).filter(status__in=OPEN_STATUSES, ladder__in=BOARD_RUNGS)
-    return (
-        with_step_due(cases)
-        .select_related(*CASE_ROW)
-        .annotate(rung=rung)
-        .order_by("rung", F("step_due_at").asc(nulls_last=True), "pk")
-    )
+    return with_step_due(cases).annotate(rung=rung).order_by("rung", F("step_due_at").asc(nulls_last=True), "pk")
+
+
+def board_cases(user) -> QuerySet[Case]:
+    """The open cases on a rung of the ladder that the user oversees, in the board's order: what
+    to filter, count and page. A page's rows are read by :func:`board_rows`."""
+    return _in_board_order(_overseen(user).filter(status__in=OPEN_STATUSES, ladder__in=BOARD_RUNGS))
+
+
+def board_rows(page: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases of ``page`` (a slice of :func:`board_cases`), each with ``step_due_at`` and
+    what a row shows: one query.
+
+    The slice is taken over the case rows alone, and only the twenty cases it keeps are joined
+    to their station, grid, category and department: ordering the whole board with those joins
+    made PostgreSQL join all of its cases first (9,464 for the district leader at a million
+    cases: 92 ms), for the twenty it keeps."""
+    return _in_board_order(Case.objects.filter(pk__in=page.values("pk"))).select_related(*CASE_ROW)
 
 
 def rung_counts(cases: QuerySet[Case]) -> list[tuple[Ladder, int]]:
@@ -84,14 +95,22 @@ def rung_counts(cases: QuerySet[Case]) -> list[tuple[Ladder, int]]:
 
 def department_counts(cases: QuerySet[Case]) -> list[dict]:
     """Per department with a live assignment on ``cases``: its name and how many of them stand on
-    each rung, most cases first (one aggregate query)."""
-    live = Assignment.objects.filter(case__in=cases.order_by().values("pk")).exclude(
-        status__in=INACTIVE_ASSIGNMENT_STATUSES
-    )
-    per_rung = {rung: Count("case", distinct=True, filter=Q(case__ladder=rung)) for rung in BOARD_RUNGS}
+    each rung, most cases first (one aggregate query).
+
+    The case rows already filtered, each joined to its live assignments: a case has at most one
+    live assignment per department (the constraint ``assignment_one_active_per_department``), so
+    counting the joined rows counts cases, with no COUNT DISTINCT (a sort of each department's
+    rows) and no second read of each case for its rung. The live condition is written as that
+    constraint's (``NOT status IN (returned, cancelled)``), so PostgreSQL reads the department
+    from its index alone. For the district leader at a million cases (9,464 cases on the
+    ladder): 158 ms -> 36 ms, what remains being one index probe per case for its departments."""
+    live = ~Q(In(F("assignments__status"), INACTIVE_ASSIGNMENT_STATUSES))
+    per_rung = {rung: Count("pk", filter=Q(ladder=rung)) for rung in BOARD_RUNGS}
     return list(
-        live.values("department_id", "department__name")
-        .annotate(total=Count("case", distinct=True), **per_rung)
+        cases.order_by()
+        .filter(live)
+        .values(department_id=F("assignments__department_id"), department__name=F("assignments__department__name"))
+        .annotate(total=Count("pk"), **per_rung)
         .order_by("-total", "department__name")
     )
 
@@ -111,5 +130,6 @@ def board_choices(user) -> dict[str, QuerySet]:
     return {
         "department": departments.order_by("code"),
         "grid": grids.order_by("code"),
-        "category": Category.objects.filter(is_active=True),
+        # a subcategory is shown with its parent's name (大类 / 小类): read with it, not one by one
+        "category": Category.objects.filter(is_active=True).select_related("parent"),
     }

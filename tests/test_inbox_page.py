@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from cases import selectors_inbox
 from cases.models import Summons
 from cases.services import dispatching
 from tests.personas import report_ac_dispute, walk_to
@@ -17,11 +18,11 @@ pytestmark = pytest.mark.needs("postgresql")
 QUERIES_OF_THE_INBOX = 11
 
 
-TAB = re.compile(r'class="tab[^"]*"[^>]*>(\S+) <span class="count">(\d+)</span>')
+TAB = re.compile(r'class="tab[^"]*"[^>]*>(\S+) <span class="count">(\d+\+?)</span>')
 
 
-def tab_counts(html: str) -> dict[str, int]:
-    return {label: int(n) for label, n in TAB.findall(html)}
+def tab_counts(html: str) -> dict[str, int | str]:
+    return {label: n if n.endswith("+") else int(n) for label, n in TAB.findall(html)}
 
 
 def rows(html: str) -> int:
@@ -36,6 +37,18 @@ def test_a_mediator_lands_on_the_inbox_with_counts_and_the_sign_countdown(world)
     assert tab_counts(page) == {"待签收": 1, "办理中": 0, "待反馈": 0, "已办结": 1}
     assert case.title in page and "签收期限" in page and "剩余" in page and 'class="case-row ladder-none' in page
     assert 'id="row-sign-' in page and f'action="/cases/{case.pk}/sign/"' in page
+
+
+def test_the_closed_tab_counts_only_as_far_as_its_cap(world, monkeypatch):
+    monkeypatch.setattr(selectors_inbox, "CLOSED_COUNT_CAP", 1)
+    walk_to(world, "dispatched")
+    mediator = client_of(world.tiaojie)
+    walk_to(world, "closed")
+    assert tab_counts(mediator.get("/inbox/").content.decode())["已办结"] == 1
+    walk_to(world, "closed")
+    page = mediator.get("/inbox/").content.decode()
+    assert tab_counts(page) == {"待签收": 1, "办理中": 0, "待反馈": 0, "已办结": "1+"}
+    assert rows(mediator.get("/inbox/?tab=closed").content.decode()) == 2
 
 
 def test_each_tab_lists_its_step_and_switches_in_place(world):

@@ -242,6 +242,20 @@ def test_board_filters_by_department_rung_and_grid_and_counts_per_department(wor
     assert "人力社保局" not in table
 
 
+def test_the_board_pages_in_its_order_the_earliest_due_first(world):
+    with time_machine.travel(MONDAY, tick=False):
+        cases = []
+        for i in range(23):  # filed a minute apart: due a minute apart
+            with time_machine.travel(MONDAY + dt.timedelta(minutes=i), tick=False):
+                cases.append(report_ac_dispute(world, title=f"空调外机纠纷 {i}"))
+    sweep(NEXT_MONDAY)
+    with time_machine.travel(NEXT_MONDAY, tick=False):
+        chief = client_of(world.zhang)
+        pages = [main_of(chief.get(f"/board/?page={n}")) for n in (1, 2)]
+    shown = [number for page in pages for number in re.findall(r'<span class="number">([^<]+)</span>', page)]
+    assert shown == [case.number for case in cases]
+
+
 @pytest.mark.parametrize("query", ["grid=abc", "department=0", "ladder=purple"])
 def test_a_bad_filter_is_400_naming_the_field(world, query):
     response = client_of(world.zhang).get(f"/board/?{query}")

@@ -20,6 +20,7 @@ from cases.selectors_oversight import (
     BOARD_RUNGS,
     board_cases,
     board_choices,
+    board_rows,
     decision_cases,
     department_counts,
     rung_counts,
@@ -81,7 +82,8 @@ def board(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "rows": [
-            (case, step_deadline(case, now=now), action_form("supervise", case, suffix=str(case.pk))) for case in page
+            (case, step_deadline(case, now=now), action_form("supervise", case, suffix=str(case.pk)))
+            for case in board_rows(page.object_list)
         ],
         "rungs": rung_counts(overseen),
         "departments": department_counts(overseen),
