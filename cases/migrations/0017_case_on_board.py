@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0014_merge_privacy_mediation_search'),
+        ('cases', '0016_case_reporter_grid'),
         ('workstation', '0003_drop_plaintext_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_case_on_board'),
+        ('cases', '0017_case_on_board'),
         ('workstation', '0003_drop_plaintext_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0016_case_inbox_open'),
+        ('cases', '0018_case_inbox_open'),
         ('workstation', '0003_drop_plaintext_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
