@@ -20,6 +20,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 from rest_framework.utils.urls import replace_query_param
 
+from cases.access import scope_of
 from cases.api.inputs import MAX_ID, Moment
 from cases.models import (
     INACTIVE_ASSIGNMENT_STATUSES,
@@ -143,7 +144,11 @@ class CaseFilter(filters.FilterSet):
         return queryset.filter(reduce(operator.or_, (Q(category_id=pk) for pk in ids)))
 
     def search(self, queryset, name, value):
-        return search_cases(queryset, value)
+        # The user's scope (read once per request) tells a common term from a rare one for
+        # them; an export's filter set has no request: the index then, as before.
+        request = getattr(self, "request", None)
+        user = getattr(request, "user", None)
+        return search_cases(queryset, value, scope=scope_of(user) if user is not None else None)
 
 
 class CaseOrdering(OrderingFilter):
