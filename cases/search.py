@@ -245,7 +245,7 @@ def probe(term: str, stats: Stats | None) -> str:
     return min(known)[1]
 
 
-def walks(term: str, scope, stats: Stats | None) -> bool:
+def walks(term: str, scope, stats: Stats | None, reads: int = PAGE) -> bool:
     """Whether walking the list's order is cheaper for this user than the index.
 
     Measured at 1M cases (pages touched, bench/lists.py), both sides are close to:
@@ -258,7 +258,10 @@ def walks(term: str, scope, stats: Stats | None) -> bool:
     which the planner did intersect with) each walked row costs ~1.75 pages and each match ~4.5
     (the assignment looked up). Walking wins when f² · N · s · b exceeds 21 (≈ 8.2 for a
     department): f > 0.46 % for a leader, > 1.6 % for a chief of one of 12 stations, > 8.6 %
-    for the busiest department. A grid worker's list walks its grid's own index already."""
+    for the busiest department. A grid worker's list walks its grid's own index already.
+
+    ``reads``: the matches the list reads, 21 for the API's page; a page of the work list also
+    counts its rows 50 pages ahead (cases.paging), which a walk pays for too."""
     if stats is None or scope is None:
         return False
     f = frequency(term, stats)
@@ -266,32 +269,33 @@ def walks(term: str, scope, stats: Stats | None) -> bool:
         return False
     if scope.district:
         share = bound = 1.0
-        needed = PAGE
+        needed = reads
     elif scope.chief_stations:
         # Not intersected: for 凰 (5 %) the planner read the district's 50k matches (28.5k
         # pages) where walking the chief's station read 4.9k.
         share, bound = min(1.0, sum(stats.station_share(s) for s in scope.chief_stations)), 1.0
-        needed = PAGE
+        needed = reads
     elif scope.departments and not scope.grids:
         share = sum(stats.department_share(s, d) for s, d in scope.departments)
         bound = min(1.0, sum(stats.station_share(s) for s in {s for s, _ in scope.departments}))
-        needed = PAGE * 1.75 / 4.5
+        needed = reads * 1.75 / 4.5
     else:
         return False
     return f * f * stats.cases * share * bound > needed
 
 
-def search_cases(queryset: QuerySet, term: str, scope=None) -> QuerySet:
+def search_cases(queryset: QuerySet, term: str, scope=None, reads: int = PAGE) -> QuerySet:
     """The cases whose number, title, description or address contains ``term``.
 
-    ``scope`` (``cases.access.Scope``) is the user's the list is of: without it, the index."""
+    ``scope`` (``cases.access.Scope``): the user's, when the list is all of it (no other filter
+    narrows it); without it, the index. ``reads``: how many matches the list reads (``walks``)."""
     term = term.strip()
     if not term:
         return queryset
     if connections[queryset.db].vendor != "postgresql":
         return queryset.filter(substring_match(term))
     stats = stats_for(queryset.db)
-    if walks(term, scope, stats):
+    if walks(term, scope, stats, reads):
         return queryset.filter(contains(term))
     asked = Value(probe(term, stats), output_field=TextField())
     return queryset.filter(substring_match(term)).filter(_Matches(INDEXED, _GramQuery(asked)))

@@ -147,6 +147,27 @@ def test_the_search_walks_for_a_common_term_in_a_wide_scope(term, scope, walk):
     assert walks(term, scope, STATS) is walk
 
 
+def test_a_page_that_counts_its_matches_ahead_walks_only_for_a_more_common_term():
+    assert walks("漏电", LEADER, STATS, reads=21) is True
+    assert walks("漏电", LEADER, STATS, reads=1041) is True  # 3.5 %: f² · N = 1225
+    assert walks("凰", CHIEF, STATS, reads=1041) is False  # 5 % of a twelfth: the index
+
+
+@pytest.mark.needs("postgresql")
+def test_the_api_walks_only_when_no_other_filter_narrows_the_list(world, monkeypatch):
+    w = world
+    file_some(w)
+    monkeypatch.setattr(search, "stats_for", lambda using: _all_common(w))
+
+    def walked(params) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert get(w.lingdao, "/api/cases/", params).status_code == 200
+        return any("STRPOS" in q["sql"].upper() for q in queries.captured_queries)
+
+    assert walked({"q": "空调外机"}) is True
+    assert walked({"q": "空调外机", "status": "reported"}) is False  # a walk would pass the others
+
+
 def test_without_statistics_the_search_takes_the_index():
     assert walks("噪音", LEADER, None) is False
 
