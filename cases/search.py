@@ -13,7 +13,7 @@ On PostgreSQL the characters and character pairs of those columns are in a GIN i
 
 Which is cheaper depends on the term's frequency, which PostgreSQL's own statistics of the index
 give (``pg_stats``, read through ``case_search_gram_stats()`` as the app role may not read them:
-``cases/migrations/0015_case_search_gram_stats.py``), and the user's scope (``search_cases``'s
+``cases/migrations/0017_case_search_gram_stats.py``), and the user's scope (``search_cases``'s
 ``scope``). The planner cannot tell: it estimates an AND of correlated pairs as the product of
 their frequencies (306 rows for 空调外机), and a LIKE of a long pattern as very rare, so it sorts
 every match. When in doubt (no statistics, a gram too rare to be listed, no scope) the index,
@@ -233,8 +233,8 @@ def probe(term: str, stats: Stats | None) -> str:
     """What to ask the index for: every pair of the term (the exact gram query), or, when all
     are listed, only the rarest pair. The planner estimates one gram from its listed frequency,
     but an AND of pairs as their product (306 rows of 1M for 空调外机, which 66,668 hold), and on
-    that estimate forgoes intersecting the index with the station's (BitmapAnd): a busy
-    department's 空调外机 read 77k pages, 26k with the rarest pair only. The LIKE keeps the
+    that estimate forgoes intersecting the index with the department's (BitmapAnd): the busiest
+    department's 空调外机 read 41k pages, 4.9k with the rarest pair only. The LIKE keeps the
     rows exactly."""
     if stats is None or len(term) < 3:
         return term
@@ -251,14 +251,15 @@ def walks(term: str, scope, stats: Stats | None, reads: int = PAGE) -> bool:
     Measured at 1M cases (pages touched, bench/lists.py), both sides are close to:
       walk  ≈ 21 / (f · s)       rows of the order index read until the page's 21st match,
                                  f the term's share of cases, s the user's scope's share;
-      index ≈ f · N · b          matches the index yields within b, the stations the planner
-                                 intersects the index with (b = 1 when it does not);
-    for a leader (s = b = 1) and a chief (s = the station's 8 %, b = 1: the planner does not
-    always intersect). For a department (s its cases', 1.4 % for the busiest; b its station's,
-    which the planner did intersect with) each walked row costs ~1.75 pages and each match ~4.5
-    (the assignment looked up). Walking wins when f² · N · s · b exceeds 21 (≈ 8.2 for a
-    department): f > 0.46 % for a leader, > 1.6 % for a chief of one of 12 stations, > 8.6 %
-    for the busiest department. A grid worker's list walks its grid's own index already.
+      index ≈ f · N · b          matches the index yields within b, the part of the table the
+                                 planner intersects the index with (b = 1 when it does not);
+    for a leader s = b = 1; for a chief s = the station's 8 %, b = 1 (the planner does not
+    always intersect with the station's index: for 凰 it read the district's 50k matches); for
+    a department s = b = its cases' share (1.4 % for the busiest): the planner intersects with
+    the department's own index (case_department_scope). Walking wins when f² · N · s · b
+    exceeds 21: f > 0.46 % for a leader, > 1.6 % for a chief of one of 12 stations, > 33 % for
+    the busiest department (its 噪音, 13 %: 15k pages walking, 2.4k through the index). A grid
+    worker's list walks its grid's own index already.
 
     ``reads``: the matches the list reads, 21 for the API's page; a page of the work list also
     counts its rows 50 pages ahead (cases.paging), which a walk pays for too."""
@@ -269,19 +270,15 @@ def walks(term: str, scope, stats: Stats | None, reads: int = PAGE) -> bool:
         return False
     if scope.district:
         share = bound = 1.0
-        needed = reads
     elif scope.chief_stations:
         # Not intersected: for 凰 (5 %) the planner read the district's 50k matches (28.5k
         # pages) where walking the chief's station read 4.9k.
         share, bound = min(1.0, sum(stats.station_share(s) for s in scope.chief_stations)), 1.0
-        needed = reads
     elif scope.departments and not scope.grids:
-        share = sum(stats.department_share(s, d) for s, d in scope.departments)
-        bound = min(1.0, sum(stats.station_share(s) for s in {s for s, _ in scope.departments}))
-        needed = reads * 1.75 / 4.5
+        share = bound = min(1.0, sum(stats.department_share(s, d) for s, d in scope.departments))
     else:
         return False
-    return f * f * stats.cases * share * bound > needed
+    return f * f * stats.cases * share * bound > reads
 
 
 def search_cases(queryset: QuerySet, term: str, scope=None, reads: int = PAGE) -> QuerySet:
