@@ -29,7 +29,7 @@ from cases.models import (
     Supervision,
 )
 from cases.pages.mediation import MEDIATION_ACTIONS, mediation_panel
-from cases.paging import CappedPaginator
+from cases.paging import PAGES_AHEAD, CappedPaginator
 from cases.selectors import (
     case_detail_queryset,
     category_suggestion,
@@ -69,6 +69,10 @@ class WorkListFilter(CaseFilter):
             field = self.form.fields[name]
             field.label = label
             field.widget = OneChoice(choices=[("", _("全部")), *field.choices])
+
+    def search_reads(self) -> int:
+        # the page's rows and its count, which reads 50 pages ahead (cases.paging)
+        return CASES_PER_PAGE * (PAGES_AHEAD + 1) + 1
 
 
 def deadline_rows(page) -> list:

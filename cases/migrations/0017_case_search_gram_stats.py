@@ -1,0 +1,47 @@
+"""The frequencies of the search index's grams, readable by the app role (cases.search).
+
+PostgreSQL keeps ANALYZE's statistics of the expression index ``case_search_grams`` (each
+character and character pair, with the share of cases holding it) in ``pg_stats``, but shows them
+only to the index's owner: the app role (governance.db_roles), which owns nothing, sees no row.
+This function, owned by the migrating role and run with its rights, returns those two arrays and
+nothing else (the app may read every case's text anyway). The search reads it once every few
+minutes per process to tell a common term from a rare one.
+
+PostgreSQL only; nothing on SQLite.
+"""
+
+from django.db import migrations
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = cursor.fetchone()[0]
+    literal = "'" + schema.replace("'", "''") + "'"
+    schema_editor.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION case_search_gram_stats() RETURNS TABLE (elems text[], freqs real[])
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            SELECT most_common_elems::text::text[], most_common_elem_freqs
+            FROM pg_stats
+            WHERE schemaname = {literal} AND tablename = 'case_search_grams'
+        $$
+        """
+    )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS case_search_gram_stats()")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cases", "0016_case_reporter_grid"),
+    ]
+
+    operations = [
+        migrations.RunPython(create, drop, elidable=False),
+    ]
