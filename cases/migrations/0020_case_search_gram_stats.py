@@ -39,7 +39,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0016_case_reporter_grid"),
+        ("cases", "0019_case_closed"),
     ]
 
     operations = [
