@@ -13,7 +13,7 @@ On PostgreSQL the characters and character pairs of those columns are in a GIN i
 
 Which is cheaper depends on the term's frequency, which PostgreSQL's own statistics of the index
 give (``pg_stats``, read through ``case_search_gram_stats()`` as the app role may not read them:
-``cases/migrations/0017_case_search_gram_stats.py``), and the user's scope (``search_cases``'s
+``cases/migrations/0020_case_search_gram_stats.py``), and the user's scope (``search_cases``'s
 ``scope``). The planner cannot tell: it estimates an AND of correlated pairs as the product of
 their frequencies (306 rows for 空调外机), and a LIKE of a long pattern as very rare, so it sorts
 every match. When in doubt (no statistics, a gram too rare to be listed, no scope) the index,
