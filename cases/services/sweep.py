@@ -166,10 +166,13 @@ def _record(ladder: Ladder, rows, reached: dict[int, str]) -> list[Supervision]:
                 level=reached[row.pk],
             )
         )
+    # By case only (the set below compares the level): with the level in the query PostgreSQL
+    # took the (level, created_at) index and filtered every row of that level, 20 ms a batch
+    # once 100,000 rows were yellow, where the case's index reads a few.
     existing = set(
-        Supervision.objects.filter(
-            case_id__in={s.case_id for s in candidates}, deadline=ladder.deadline, level__in=set(reached.values())
-        ).values_list("case_id", "assignment_id", "due_at", "level")
+        Supervision.objects.filter(case_id__in={s.case_id for s in candidates}, deadline=ladder.deadline).values_list(
+            "case_id", "assignment_id", "due_at", "level"
+        )
     )
     new = [s for s in candidates if (s.case_id, s.assignment_id, s.due_at, s.level) not in existing]
     Supervision.objects.bulk_create(new, ignore_conflicts=True)
