@@ -19,20 +19,7 @@ env.setup()
 from rest_framework.test import APIClient  # noqa: E402
 
 from bench.report import publish, table  # noqa: E402
-from bench.world import ensure_world  # noqa: E402
-
-
-def payload(w, i: int) -> dict:
-    return {
-        "station": w.station.pk,
-        "grid": w.grid.pk,
-        "title": f"紫金凰小区楼道堆物 {i}",
-        "description": "3幢楼道堆放杂物，堵塞消防通道，邻里多次反映",
-        "address": "紫金凰小区3幢",
-        "latitude": "30.271200",
-        "longitude": "120.149800",
-        "parties": [{"name": "赵某", "role": "respondent", "phone": "13900000009"}],
-    }
+from bench.world import ensure_world, payload  # noqa: E402
 
 
 def main() -> None:

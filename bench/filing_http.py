@@ -28,7 +28,7 @@ from bench import env
 env.setup()
 
 from bench.report import publish, table  # noqa: E402
-from bench.world import ensure_world  # noqa: E402
+from bench.world import ensure_world, payload  # noqa: E402
 from workstation.tokens import token_issue  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,18 +82,9 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def load(w, token: str, seconds: float, connections: int) -> tuple[list[float], dict[int, int], float]:
-    body_of = lambda i: json.dumps(  # noqa: E731
-        {
-            "station": w.station.pk,
-            "grid": w.grid.pk,
-            "title": f"紫金凰小区楼道堆物 {i}",
-            "description": "3幢楼道堆放杂物，堵塞消防通道，邻里多次反映",
-            "address": "紫金凰小区3幢",
-            "latitude": "30.271200",
-            "longitude": "120.149800",
-            "parties": [{"name": "赵某", "role": "respondent", "phone": "13900000009"}],
-        }
-    )
+    def body_of(i: int) -> str:
+        return json.dumps(payload(w, i))
+
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     latencies: list[float] = []
     codes: dict[int, int] = {}

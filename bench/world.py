@@ -24,3 +24,18 @@ def ensure_world() -> SimpleNamespace:
     w.dept = SimpleNamespace(**{d.code: d for d in Department.objects.all()})
     w.neighbour = Category.objects.get(code="neighbour")
     return w
+
+
+def payload(w, i: int) -> dict:
+    """The report every filing benchmark sends (in-process and over HTTP): a grid worker's, with
+    one party."""
+    return {
+        "station": w.station.pk,
+        "grid": w.grid.pk,
+        "title": f"紫金凰小区楼道堆物 {i}",
+        "description": "3幢楼道堆放杂物，堵塞消防通道，邻里多次反映",
+        "address": "紫金凰小区3幢",
+        "latitude": "30.271200",
+        "longitude": "120.149800",
+        "parties": [{"name": "赵某", "role": "respondent", "phone": "13900000009"}],
+    }
