@@ -206,7 +206,7 @@ class HoldsDepartment(Expression):
     department with no case of the category asked for (bench/RESULTS.md).
 
     The column is not on the model (a ``save()`` must never write back a stale copy): it is named
-    here against the alias the query gives the case table. Elsewhere (SQLite, the demo): EXISTS.
+    here against the alias the query gives the case table.
     """
 
     output_field = BooleanField()
@@ -217,37 +217,29 @@ class HoldsDepartment(Expression):
     def __init__(self, department_id: int):
         super().__init__()
         self.department_id = department_id
-        self.alias = self.exists = None
+        self.alias = None
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         resolved = self.copy()
         resolved.alias = query.get_initial_alias()
-        active = Assignment.objects.filter(case=OuterRef("pk"), department_id=self.department_id)
-        resolved.exists = Exists(active.exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES)).resolve_expression(
-            query, allow_joins, reuse, summarize
-        )
         return resolved
 
     def relabeled_clone(self, change_map):
         clone = self.copy()
         clone.alias = change_map.get(self.alias, self.alias)
-        clone.exists = self.exists.relabeled_clone(change_map)
         return clone
 
     def get_group_by_cols(self):
         return []
 
     def as_sql(self, compiler, connection):
-        return compiler.compile(self.exists)
-
-    def as_postgresql(self, compiler, connection):
         column, _ = compiler.compile(Col(self.alias, self._column))
         return f"{column} @> ARRAY[%s]::bigint[]", (self.department_id,)
 
 
 class AmongIds(Expression):
     """``<pk> = ANY(ARRAY(<subquery>))``: the subquery runs once, first, to its end, and the query
-    then reads its rows by primary key (on SQLite, the demo: a plain ``IN``).
+    then reads its rows by primary key.
 
     A fence against one planner mistake: a list ordered by an indexed column with ``LIMIT``
     walks that index and filters as it goes when the planner believes matches are common. When the
@@ -271,11 +263,6 @@ class AmongIds(Expression):
         self.pk, self.ids = expressions
 
     def as_sql(self, compiler, connection):
-        pk, pk_params = compiler.compile(self.pk)
-        ids, ids_params = compiler.compile(self.ids)
-        return f"{pk} IN {ids}", (*pk_params, *ids_params)
-
-    def as_postgresql(self, compiler, connection):
         pk, pk_params = compiler.compile(self.pk)
         ids, ids_params = compiler.compile(self.ids)
         return f"{pk} = ANY(ARRAY{ids})", (*pk_params, *ids_params)

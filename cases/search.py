@@ -320,8 +320,6 @@ def search_cases(queryset: QuerySet, term: str, scope=None, reads: int = PAGE) -
     term = term.strip()
     if not term:
         return queryset
-    if connections[queryset.db].vendor != "postgresql":
-        return queryset.filter(substring_match(term))
     stats = stats_for(queryset.db)
     if walks(term, scope, stats, reads):
         return queryset.filter(contains(term))

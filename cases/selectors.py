@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connections
 from django.db.models import Case as Switch
 from django.db.models import (
     DateTimeField,
@@ -217,8 +215,6 @@ DUPLICATE_DISTANCE_M = 200
 # also pg_trgm's default threshold for the index-backed `%` operator; a lower value here would
 # need `pg_trgm.similarity_threshold` lowered too.
 DUPLICATE_SIMILARITY = 0.3
-# On SQLite (the demo) the text is compared in Python with at most this many recent reports.
-DUPLICATE_TEXT_SCAN = 500
 # A shared phone in the same category is strong evidence; nearness alone is weak (a building
 # has many matters), worth at most this much, falling to nothing at DUPLICATE_DISTANCE_M.
 PHONE_SCORE = 0.9
@@ -231,34 +227,11 @@ CASE_TEXT = Func(
 )
 
 
-def _trigrams(text: str) -> set[str]:
-    grams: set[str] = set()
-    for word in re.findall(r"[^\W_]+", text.lower()):
-        padded = f"  {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
-
-
-def text_similarity(a: str, b: str) -> float:
-    """pg_trgm's ``similarity()`` in Python: shared trigrams over all trigrams of both texts.
-
-    As pg_trgm does, a word is a run of letters or digits (a Chinese clause is one word), lower
-    case, padded with two spaces in front and one behind.
-    """
-    first, second = _trigrams(a), _trigrams(b)
-    union = len(first | second)
-    return len(first & second) / union if union else 0.0
-
-
 def _similar_texts(case: Case, base: QuerySet[Case]) -> list[tuple[Case, float]]:
     text = f"{case.title} {case.description}"
-    if connections[base.db].vendor == "postgresql":
-        # `%` finds candidates through the trigram index; the threshold then applies exactly.
-        similar = base.filter(TrigramSimilar(CASE_TEXT, text)).annotate(similarity=TrigramSimilarity(CASE_TEXT, text))
-        return [(c, c.similarity) for c in similar.filter(similarity__gte=DUPLICATE_SIMILARITY)]
-    recent = base.order_by("-reported_at")[:DUPLICATE_TEXT_SCAN]
-    scored = [(c, text_similarity(text, f"{c.title} {c.description}")) for c in recent]
-    return [(c, score) for c, score in scored if score >= DUPLICATE_SIMILARITY]
+    # `%` finds candidates through the trigram index; the threshold then applies exactly.
+    similar = base.filter(TrigramSimilar(CASE_TEXT, text)).annotate(similarity=TrigramSimilarity(CASE_TEXT, text))
+    return [(c, c.similarity) for c in similar.filter(similarity__gte=DUPLICATE_SIMILARITY)]
 
 
 def distance_m(lat1, lon1, lat2, lon2) -> float:

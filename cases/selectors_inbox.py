@@ -7,7 +7,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connections
 from django.db.models import Case as Switch
 from django.db.models import Q, QuerySet, Value, When
 from django.utils.functional import Promise
@@ -100,9 +99,6 @@ def inbox_counts(user) -> dict[str, int | str]:
     open_ = rows.filter(case__status__in=[*WORKING, CaseStatus.RESOLVED]).annotate(tab=tab)
     closed = rows.filter(INBOX_TABS["closed"].rows).annotate(tab=Value("closed"))
     capped = closed.values_list("tab", flat=True)[: CLOSED_COUNT_CAP + 1]
-    if not connections[rows.db].features.supports_slicing_ordering_in_compound:
-        # SQLite (the demo) takes no LIMIT inside a UNION: the capped part as a subquery.
-        capped = closed.filter(pk__in=closed.values("pk")[: CLOSED_COUNT_CAP + 1]).values_list("tab", flat=True)
     tally = Counter(open_.values_list("tab", flat=True).union(capped, all=True))
     counts: dict[str, int | str] = {key: tally[key] for key in INBOX_TABS}
     if tally["closed"] > CLOSED_COUNT_CAP:

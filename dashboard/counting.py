@@ -3,12 +3,12 @@
 
 Two ways to the same numbers, chosen per call by :func:`_engine`:
 
-- **the rollup** (PostgreSQL, ``settings.DASHBOARD_ROLLUP``): one query over
+- **the rollup** (``settings.DASHBOARD_ROLLUP``): one query over
   :class:`dashboard.models.Tally` (month rows for whole past months, day rows for the rest) and
   one over the open cases for the overdue count, which moves with the clock; a breakdown by
   category reads the category tree once more. Used when one dimension answers the scope and the
   breakdown together;
-- **live** (SQLite, or a scope and breakdown on two dimensions): one aggregate query per kind of
+- **live** (a scope and breakdown on two dimensions, or the rollup turned off): one aggregate query per kind of
   fact (:data:`FACTS`, seven) over the case tables.
 
 Either way the number of queries does not depend on the data, the stations or the departments.
@@ -358,7 +358,7 @@ def rollup_dimension(scope: Scope, by: str | None) -> str | None:
 
 
 def _engine(scope: Scope, by: str | None, live: bool):
-    if live or not rollup.is_available() or rollup_dimension(scope, by) is None:
+    if live or not rollup.in_use() or rollup_dimension(scope, by) is None:
         return _count_live
     return _count_rollup
 

@@ -233,9 +233,10 @@ DROP TYPE IF EXISTS dashboard_raw;
 )
 
 
-def is_available() -> bool:
-    """The rollup exists on PostgreSQL only (SQLite, the demo default, counts live)."""
-    return connection.vendor == "postgresql" and getattr(settings, "DASHBOARD_ROLLUP", True)
+def in_use() -> bool:
+    """Whether the measures read the rollup (``settings.DASHBOARD_ROLLUP``); the triggers keep it
+    either way."""
+    return settings.DASHBOARD_ROLLUP
 
 
 def set_triggers(enabled: bool) -> None:

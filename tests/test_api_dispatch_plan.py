@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from cases.models import Case, Category, Clarity, KeywordRule
-from cases.selectors import DUPLICATE_SIMILARITY, duplicate_candidates, text_similarity
+from cases.selectors import DUPLICATE_SIMILARITY, duplicate_candidates
 from cases.services import dispatching
 from cases.services.intake import MAX_PARTIES, PartyInput, case_report
 from cases.services.lifecycle import Invalid
@@ -114,25 +113,6 @@ def test_text_similarity_only_within_the_window_and_the_station(world):
 
     assert too_old not in found
     assert elsewhere not in found
-
-
-TEXTS = [
-    ("紫金凰小区空调外机噪音纠纷", "紫金凰小区空调外机噪音纠纷"),
-    ("紫金凰小区空调外机噪音纠纷 3幢楼上滴水", "紫金凰小区北门消防通道堵塞 停满车辆"),
-    ("餐馆油烟直排影响居民 紫金凰小区底商某餐馆未安装油烟净化设施，油烟直排至居民窗口。", "餐馆油烟扰民"),
-    ("Loud KTV music after 22:00, room 302", "loud ktv MUSIC at night"),
-    ("", "任何文字"),
-]
-
-
-@pytest.mark.needs("postgresql")
-@pytest.mark.parametrize(("a", "b"), TEXTS)
-def test_the_sqlite_fallback_measures_as_pg_trgm_does(a, b):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT similarity(%s, %s)", [a, b])
-        expected = cursor.fetchone()[0]
-
-    assert text_similarity(a, b) == pytest.approx(expected, abs=0.005)
 
 
 # --- Duplicates resting on personal data ------------------------------------------------------

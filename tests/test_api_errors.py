@@ -54,16 +54,3 @@ def test_any_other_integrity_error_is_a_logged_500(world, caplog):
     assert (status, data) == (500, {"code": "server_error", "message": "服务器内部错误，请稍后重试", "errors": {}})
     [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert record.exc_info[1] is exc  # with its traceback: a bug to fix
-
-
-@pytest.mark.parametrize(
-    ("message", "status"),
-    [
-        ("UNIQUE constraint failed: cases_extension.assignment_id", 409),
-        ("UNIQUE constraint failed: cases_case.source, cases_case.external_id", 409),
-        ("UNIQUE constraint failed: cases_category.code", 500),  # a field's own unique: checked before
-        ("CHECK constraint failed: party_id_number_format", 500),
-    ],
-)
-def test_sqlite_names_columns_and_they_are_mapped_to_the_constraint(message, status):
-    assert answer(IntegrityError(message))[0] == status

@@ -15,13 +15,10 @@ message and field errors; DRF's and Django's exceptions are mapped here.
 
 from __future__ import annotations
 
-import functools
 import logging
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError
-from django.db.models import UniqueConstraint
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -151,31 +148,10 @@ def exception_handler(exc, context):
 
 
 def violated_constraint(exc: IntegrityError) -> str | None:
-    """The name of the constraint an integrity error broke.
-
-    PostgreSQL names it (psycopg2's ``diag.constraint_name``). SQLite names the columns of a
-    unique index (``UNIQUE constraint failed: cases_case.source, cases_case.external_id``): they
-    are looked up among the models' unique constraints.
-    """
+    """The name of the constraint an integrity error broke, as PostgreSQL names it (psycopg2's
+    ``diag.constraint_name``)."""
     diagnosis = getattr(exc.__cause__, "diag", None)
-    if diagnosis is not None:
-        return diagnosis.constraint_name
-    prefix = "UNIQUE constraint failed: "
-    message = str(exc)
-    return _unique_constraints_by_columns().get(message[len(prefix) :]) if message.startswith(prefix) else None
-
-
-@functools.cache
-def _unique_constraints_by_columns() -> dict[str, str]:
-    """``"table.column, table.column"`` → name, for every unique constraint of the models."""
-    found = {}
-    for model in apps.get_models():
-        table = model._meta.db_table
-        for constraint in model._meta.constraints:
-            if isinstance(constraint, UniqueConstraint) and constraint.fields:
-                columns = (model._meta.get_field(name).column for name in constraint.fields)
-                found[", ".join(f"{table}.{column}" for column in columns)] = constraint.name
-    return found
+    return diagnosis.constraint_name if diagnosis is not None else None
 
 
 @csrf_exempt  # nothing is there to protect: a POST answers 404 like a GET, not the CSRF check's 403

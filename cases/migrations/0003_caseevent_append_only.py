@@ -1,4 +1,4 @@
-"""On PostgreSQL, the database itself refuses to change or delete audit rows."""
+"""The database itself refuses to change or delete audit rows."""
 
 from django.db import migrations
 
@@ -20,13 +20,11 @@ DROP FUNCTION IF EXISTS cases_caseevent_append_only();
 
 
 def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+    schema_editor.execute(CREATE)
 
 
 def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):

@@ -1,9 +1,8 @@
 """Trigram search over a report's text, for duplicate suggestions (cases.selectors.CASE_TEXT).
 
-PostgreSQL only: pg_trgm and a GIN index over ``title || ' ' || description`` — the very
-expression the selector queries, or the planner would not use the index. On SQLite (the demo)
-both directions do nothing and the selector compares texts in Python. Going back drops the
-index but keeps the extension, which other objects of the database may use.
+pg_trgm and a GIN index over ``title || ' ' || description`` — the very expression the selector
+queries, or the planner would not use the index. Going back drops the index but keeps the
+extension, which other objects of the database may use.
 """
 
 from django.db import migrations
@@ -12,16 +11,14 @@ INDEX = "cases_case_text_trgm"
 
 
 def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        schema_editor.execute(
-            f"CREATE INDEX {INDEX} ON cases_case USING gin ((title || ' ' || description) gin_trgm_ops)"
-        )
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    schema_editor.execute(
+        f"CREATE INDEX {INDEX} ON cases_case USING gin ((title || ' ' || description) gin_trgm_ops)"
+    )
 
 
 def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
 class Migration(migrations.Migration):

@@ -8,9 +8,8 @@ LIKE then drops the texts that hold the pairs apart. Most Chinese search terms a
 characters, which a trigram index cannot serve and a word index (segmentation) would miss when
 the text was segmented differently around them.
 
-PostgreSQL only: two SQL functions and an expression index (the very expression the filter
-queries, or the planner would not use it), kept current by PostgreSQL on every write, whoever
-writes. On SQLite (the demo) both directions do nothing and the search is the LIKE alone.
+Two SQL functions and an expression index (the very expression the filter queries, or the
+planner would not use it), kept current by PostgreSQL on every write, whoever writes.
 """
 
 from django.db import migrations
@@ -42,18 +41,16 @@ $$;
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FUNCTIONS)
-        schema_editor.execute(
-            f"CREATE INDEX {INDEX} ON cases_case USING gin (case_search_grams(number, title, description, address))"
-        )
+    schema_editor.execute(FUNCTIONS)
+    schema_editor.execute(
+        f"CREATE INDEX {INDEX} ON cases_case USING gin (case_search_grams(number, title, description, address))"
+    )
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
-        schema_editor.execute("DROP FUNCTION IF EXISTS case_search_query(text)")
-        schema_editor.execute("DROP FUNCTION IF EXISTS case_search_grams(VARIADIC text[])")
+    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    schema_editor.execute("DROP FUNCTION IF EXISTS case_search_query(text)")
+    schema_editor.execute("DROP FUNCTION IF EXISTS case_search_grams(VARIADIC text[])")
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,4 @@
-"""The view log, and on PostgreSQL a trigger that refuses to change or delete its rows.
+"""The view log, and a trigger that refuses to change or delete its rows.
 
 No TRUNCATE trigger: the test database is emptied with TRUNCATE between transactional tests;
 TRUNCATE is the app role's to lose (issue 13 item 4), as for the event log."""
@@ -29,13 +29,11 @@ DROP FUNCTION IF EXISTS cases_personaldataaccess_append_only();
 
 
 def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+    schema_editor.execute(CREATE)
 
 
 def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):

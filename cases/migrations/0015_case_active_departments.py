@@ -1,5 +1,5 @@
 """The departments with an active assignment on a case, kept on the case itself
-(``cases_case.active_departments``, PostgreSQL only), in one GIN index with the station.
+(``cases_case.active_departments``), in one GIN index with the station.
 
 Why: a handler sees the cases of their station where their department holds an assignment that is
 not returned or cancelled (cases.access). Asked as ``EXISTS`` over the assignments, PostgreSQL
@@ -13,7 +13,7 @@ the index, not by reading every case of the department (bench/RESULTS.md, issue 
 Kept current by PostgreSQL on every write to an assignment, whoever writes (a trigger, as the
 event log's guard is): the services need not remember it. The column is unknown to the Django
 model on purpose, so a ``case.save()`` can never write back a stale copy; cases.access reads it
-through a column expression. On SQLite (the demo) nothing here runs and the gate asks EXISTS.
+through a column expression.
 """
 
 from django.db import migrations
@@ -86,15 +86,13 @@ ALTER TABLE cases_case DROP COLUMN IF EXISTS active_departments;
 
 
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-        schema_editor.execute(BACKFILL)
-        schema_editor.execute(INDEX)
+    schema_editor.execute(FORWARD)
+    schema_editor.execute(BACKFILL)
+    schema_editor.execute(INDEX)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
+    schema_editor.execute(BACKWARD)
 
 
 class Migration(migrations.Migration):

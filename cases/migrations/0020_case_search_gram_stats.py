@@ -6,16 +6,12 @@ only to the index's owner: the app role (governance.db_roles), which owns nothin
 This function, owned by the migrating role and run with its rights, returns those two arrays and
 nothing else (the app may read every case's text anyway). The search reads it once every few
 minutes per process to tell a common term from a rare one.
-
-PostgreSQL only; nothing on SQLite.
 """
 
 from django.db import migrations
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
         schema = cursor.fetchone()[0]
@@ -33,8 +29,7 @@ def create(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS case_search_gram_stats()")
+    schema_editor.execute("DROP FUNCTION IF EXISTS case_search_gram_stats()")
 
 
 class Migration(migrations.Migration):

@@ -10,13 +10,11 @@ INDEX = "cases_case_number_980c9551_like"
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON cases_case (number varchar_pattern_ops)")
+    schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON cases_case (number varchar_pattern_ops)")
 
 
 class Migration(migrations.Migration):

@@ -217,7 +217,7 @@ def case_facts(case: Case) -> Facts:
     """Two queries, whatever the case holds."""
     live = Assignment.objects.filter(case=case).exclude(status__in=INACTIVE_ASSIGNMENT_STATUSES)
     rows = [
-        # order_by(): the models' default ordering is not allowed inside a UNION on SQLite.
+        # order_by(): no part needs the models' default ordering (a sort per part for nothing).
         k.rows.filter(case=case)
         .order_by()
         .values_list(

@@ -21,17 +21,15 @@ class Migration(migrations.Migration):
 
 def reinstall(apps, schema_editor):
     """The rollup's SQL as dashboard.rollup has it now (months beside days), and its rows."""
-    if schema_editor.connection.vendor == "postgresql":
-        from dashboard.rollup import DROP_SQL, create_sql, rebuild
+    from dashboard.rollup import DROP_SQL, create_sql, rebuild
 
-        schema_editor.execute(DROP_SQL)
-        schema_editor.execute(create_sql(settings.TIME_ZONE))
-        rebuild()
+    schema_editor.execute(DROP_SQL)
+    schema_editor.execute(create_sql(settings.TIME_ZONE))
+    rebuild()
 
 
 def days_only(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DELETE FROM dashboard_tally WHERE left(dim, 2) = 'm.'")
+    schema_editor.execute("DELETE FROM dashboard_tally WHERE left(dim, 2) = 'm.'")
 
 
 Migration.operations.append(migrations.RunPython(reinstall, days_only))

@@ -10,13 +10,11 @@ WHERE status IN ('accepted', 'dispatched', 'in_progress') AND dispatched_at IS N
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+    schema_editor.execute(CREATE)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS dashboard_case_unresolved")
+    schema_editor.execute("DROP INDEX IF EXISTS dashboard_case_unresolved")
 
 
 class Migration(migrations.Migration):

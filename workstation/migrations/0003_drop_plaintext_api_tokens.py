@@ -6,8 +6,7 @@ from django.db import migrations
 
 
 def drop_plaintext_tokens(apps, schema_editor):
-    cascade = " CASCADE" if schema_editor.connection.vendor == "postgresql" else ""
-    schema_editor.execute(f"DROP TABLE IF EXISTS authtoken_token{cascade}")
+    schema_editor.execute("DROP TABLE IF EXISTS authtoken_token CASCADE")
 
 
 class Migration(migrations.Migration):
