@@ -9,8 +9,9 @@
   cannot ``ALTER TABLE … DISABLE TRIGGER`` (the trigger that refuses UPDATE/DELETE on the log),
   drop the trigger, or TRUNCATE anything.
 
-Without MIGRATION_DATABASE_URL (SQLite, the demo, a single-role development database) nothing
-changes: ``migrate`` runs as DATABASE_URL's role and grants nothing.
+The checkout's own server (governance/private_servers.py) has both roles. Beside a DATABASE_URL
+set without MIGRATION_DATABASE_URL (a one-role database of your own) nothing changes: ``migrate``
+runs as DATABASE_URL's role and grants nothing.
 """
 
 from __future__ import annotations

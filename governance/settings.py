@@ -2,18 +2,22 @@
 
 DEBUG is off unless the environment turns it on, so a deployment that forgets a variable stops
 (SECRET_KEY is then required) instead of running with the demo key and debug pages. With only
-DEBUG=true (what `make demo` and the tests set) the project runs for a first look: SQLite in the
-checkout, Celery tasks executed in-process, e-mail printed to the console. Production sets at
-least SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. A malformed value stops start-up
-with a message that names the variable, rather than running with a silent default.
+DEBUG=true (what `make demo` and the tests set) the project runs for a first look on the
+checkout's own PostgreSQL and Redis (governance/private_servers.py, which `make demo` and
+`make test` start), e-mail printed to the console. Production sets at least SECRET_KEY,
+ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. A malformed value stops start-up with a message that
+names the variable, rather than running with a silent default.
 """
 
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from governance import private_servers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -124,39 +128,42 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-# DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/governance. Default: SQLite file.
-_database_url = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# DATABASE_URL, e.g. postgres://governance_app@127.0.0.1:5432/governance: PostgreSQL only.
+# Unset: the checkout's own server, with its two roles (governance/private_servers.py).
+_private = private_servers.urls()
+_database_url = env("DATABASE_URL") or _private["DATABASE_URL"]
 try:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL names a {_database_url.partition(':')[0]!r} database: the project runs on PostgreSQL only "
+        "(postgres://…); leave it unset for the checkout's own server (make demo, make test)"
+    )
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Two roles (governance/db_roles.py): DATABASE_URL's role runs the app and owns nothing;
-# MIGRATION_DATABASE_URL's owns the tables and is used by `manage.py migrate` only. Unset: one role.
+# MIGRATION_DATABASE_URL's owns the tables and is used by `manage.py migrate` only. Unset beside a
+# set DATABASE_URL: one role.
+_migration_url = env("MIGRATION_DATABASE_URL") or ("" if env("DATABASE_URL") else _private["MIGRATION_DATABASE_URL"])
 MIGRATION_DATABASE = None
-if env("MIGRATION_DATABASE_URL"):
+if _migration_url:
     from governance.db_roles import owner_settings
 
-    MIGRATION_DATABASE = owner_settings(env("MIGRATION_DATABASE_URL"), DATABASES["default"])
+    MIGRATION_DATABASE = owner_settings(_migration_url, DATABASES["default"])
 # The app role's credentials, kept apart: a connection may be switched to the owner for a while.
 APP_DATABASE = {key: DATABASES["default"].get(key) for key in ("USER", "PASSWORD", "HOST", "PORT")}
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The zero-setup demo: SQLite cannot hold NULLS NOT DISTINCT uniqueness (a district-wide row
-    # unique like any other). PostgreSQL, used everywhere else, enforces it.
-    SILENCED_SYSTEM_CHECKS.append("models.W047")
-    # Nor covering indexes (INCLUDE): it keeps the key columns and ignores the others, which only
-    # spare PostgreSQL a read of the row (the board's and the inbox's indexes).
-    SILENCED_SYSTEM_CHECKS.append("models.W040")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "workstation.User"
 
 # --- Redis: Celery broker and cache ---------------------------------------------------------
-REDIS_URL = env("REDIS_URL", "")
+# Unset: the checkout's own server (governance/private_servers.py). Set but empty: none at all
+# (tasks in-process, each process its own cache), as a fuzzed server in the tests runs.
+REDIS_URL = env("REDIS_URL", _private["REDIS_URL"])
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://")
 
@@ -174,8 +181,17 @@ else:
 # test can start from a fresh count without emptying the shared cache (tests/conftest.py).
 CACHES["throttle"] = {**CACHES["default"], "LOCATION": CACHES["default"].get("LOCATION", "throttle")}
 
-# Without a broker, tasks run in-process (the zero-setup demo). With one, a worker runs them.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
+
+def celery_broker(redis_url: str) -> str:
+    """Celery's name for a Redis socket is ``redis+socket://`` where redis-py's is ``unix://``."""
+    if not redis_url.startswith("unix://"):
+        return redis_url
+    path, _, query = redis_url.removeprefix("unix://").partition("?")
+    return f"redis+socket://{path}?virtual_host={dict(parse_qsl(query)).get('db', '0')}"
+
+
+# Without a broker, tasks run in-process. With one, a worker runs them.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", celery_broker(REDIS_URL) or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
@@ -443,8 +459,8 @@ DASHBOARD_INDEX_WEIGHTS = env_weights("DASHBOARD_INDEX_WEIGHTS", "sign=20,on_tim
 # 综合指数 colours: green at or above the first, yellow at or above the second, red below.
 DASHBOARD_INDEX_GREEN = env_int("DASHBOARD_INDEX_GREEN", 90)
 DASHBOARD_INDEX_YELLOW = env_int("DASHBOARD_INDEX_YELLOW", 75)
-# On PostgreSQL the measures read the rollup kept by triggers (dashboard.rollup); false counts
-# live from the case tables (the same numbers, slower at scale). SQLite always counts live.
+# The measures read the rollup kept by triggers (dashboard.rollup); false counts live from the
+# case tables (the same numbers, slower at scale).
 DASHBOARD_ROLLUP = env_bool("DASHBOARD_ROLLUP", True)
 
 # --- Logging --------------------------------------------------------------------------------

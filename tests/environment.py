@@ -4,14 +4,20 @@ pyproject.toml, loaded before pytest-django reads the settings).
 1. ``DEBUG=true`` for the settings module: its production defaults (HTTPS redirect, secure
    cookies, the hashed static manifest, a required SECRET_KEY) do not fit a test client on plain
    HTTP. The tests themselves still run with ``settings.DEBUG`` false, as pytest-django sets it.
-2. Real services. A test that needs PostgreSQL, Redis or Chromium says so, with the marker
-   ``@pytest.mark.needs("postgresql", "redis")`` or, in a fixture, ``require("chromium")``.
-   Without the service it is skipped with the reason (``make test`` on a laptop), but under
+2. The checkout's own PostgreSQL and Redis (governance/private_servers.py) when DATABASE_URL /
+   REDIS_URL are not set: started (or joined, when ``make demo`` runs them) before the settings
+   are read, stopped at the end by the last user. The xdist workers inherit the variables. The
+   suite's Redis database is 1, the demo's 0.
+3. Real services. A test that needs Redis, the two database roles or Chromium says so, with the
+   marker ``@pytest.mark.needs("redis")`` or, in a fixture, ``require("chromium")``. With the
+   private servers every need but Chromium is met; without the service (a REDIS_URL set to a
+   server that is down, no /usr/bin/chromium) the test is skipped with the reason, but under
    ``CI=true`` an unmet need fails: CI must not pass by skipping what it was meant to test.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from pathlib import Path
@@ -26,11 +32,7 @@ def in_ci() -> bool:
 
 
 def _postgresql() -> str | None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return f"needs PostgreSQL (DATABASE_URL=postgres://…); this run uses {connection.vendor}"
-    return None
+    return None  # the settings accept PostgreSQL alone
 
 
 @functools.cache
@@ -78,13 +80,31 @@ def require(*services: str) -> None:
     pytest.skip(reason)
 
 
+# The private servers this run started or joined (point 2), left in pytest_unconfigure.
+_servers = contextlib.ExitStack()
+TEST_REDIS_DB = 1
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
-    os.environ["DEBUG"] = "true"  # before pytest-django imports the settings (point 1 above)
+    # Before pytest-django imports the settings.
+    os.environ["DEBUG"] = "true"  # point 1
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # the controller's variables came with the process
+    from governance import private_servers
+
+    postgres, redis = private_servers.wanted()
+    if postgres or redis:
+        _servers.enter_context(private_servers.serving(postgres=postgres, redis=redis))
+        os.environ.update(private_servers.environment(postgres, redis, TEST_REDIS_DB))
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", f"needs(*services): a real service the test needs, of {sorted(SERVICES)}")
+
+
+def pytest_unconfigure(config):
+    _servers.close()
 
 
 def pytest_runtest_setup(item):

@@ -167,7 +167,6 @@ def test_a_bad_payload_is_400_and_stores_nothing(world, keys, source, change, fi
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.needs("postgresql")  # two real connections
 def test_concurrent_repeats_file_one_case():
     """Two pushes of one incident at once, on two connections. A third transaction files the same
     incident and holds it uncommitted, so both pushes look, find nothing, and queue on its locks;

@@ -44,7 +44,6 @@ SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(SCHEMATHESIS is None, reason="schemathesis is not installed"),
-    pytest.mark.needs("postgresql"),  # the server needs the test database on PostgreSQL
 ]
 
 

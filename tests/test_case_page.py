@@ -16,8 +16,6 @@ from cases.services import dispatching, handling, mediation, supervision
 from tests.personas import report_ac_dispute, walk_to
 from tests.uploads import jpeg
 
-pytestmark = pytest.mark.needs("postgresql")
-
 LATER = datetime(2030, 1, 7, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 PHONE, MASKED = "13900000001", "139****0001"
 

@@ -34,7 +34,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.needs("postgresql", "redis"),
+    pytest.mark.needs("redis"),
 ]
 
 

@@ -14,7 +14,6 @@ from tests.personas import report_ac_dispute, walk_to
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.needs("postgresql"),  # row locks
 ]
 
 

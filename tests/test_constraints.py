@@ -46,10 +46,6 @@ def case(station):
     )
 
 
-# NULLS NOT DISTINCT (a district-wide row is unique like any other) is PostgreSQL 15's.
-needs_nulls_not_distinct = pytest.mark.needs("postgresql")
-
-
 def refused(**kwargs):
     """Assert the block's write is refused by the database, leaving the transaction usable."""
     return pytest.raises(IntegrityError, **kwargs)
@@ -109,7 +105,6 @@ def test_membership_scope_matches_role(station, police, alice, role, with_statio
             create()
 
 
-@needs_nulls_not_distinct
 def test_leader_membership_unique_despite_null_station(alice):
     Membership.objects.create(user=alice, role="leader")
     with refused(), transaction.atomic():
@@ -212,7 +207,6 @@ def test_signed_assignment_names_its_signer(case, police):
         )
 
 
-@needs_nulls_not_distinct
 def test_supervision_rung_fires_once_per_deadline(case):
     due = timezone.now()
     Supervision.objects.create(case=case, deadline="handle", due_at=due, level="yellow")
@@ -272,7 +266,6 @@ def test_dissatisfied_feedback_needs_a_reason(case, alice):
     Feedback.objects.create(case=case, result="default")
 
 
-@needs_nulls_not_distinct
 def test_sla_rule_unique_per_category_and_urgency_including_default(police):
     SlaRule.objects.create(urgency="normal")
     with refused(), transaction.atomic():
@@ -291,7 +284,6 @@ def test_case_events_are_append_only(case, alice):
         event.delete()
 
 
-@pytest.mark.needs("postgresql")  # the trigger is PostgreSQL's
 def test_database_refuses_to_rewrite_history(case, alice):
     # Run as a role with every privilege, the trigger refuses; run as the app role (two roles,
     # tests/database_roles.py), its missing privilege refuses first (tests/test_database_roles.py).

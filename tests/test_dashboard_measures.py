@@ -35,8 +35,6 @@ from dashboard.scopes import Scope, scope_for
 from governance import clock
 from workstation.models import Department, Grid, Workstation
 
-pytestmark = pytest.mark.needs("postgresql")
-
 TZ = ZoneInfo("Asia/Shanghai")
 NOVEMBER = Period.containing("month", dt.date(2026, 11, 1))
 READ_AT = dt.datetime(2026, 12, 15, 10, 0, tzinfo=TZ)

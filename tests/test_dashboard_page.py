@@ -21,8 +21,6 @@ from tests.test_exports import body, read_xlsx
 from tests.test_pages import client_of
 from workstation.models import Grid, Membership, Role, StationDepartment, User, Workstation
 
-pytestmark = pytest.mark.needs("postgresql")
-
 SH = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 25, 10, tzinfo=SH)
 ZX = "振兴基层治理联动工作站"

@@ -12,7 +12,7 @@ from cases.models import INACTIVE_ASSIGNMENT_STATUSES, Assignment, Case
 from cases.services import dispatching, handling
 from tests.personas import walk_to
 
-pytestmark = [pytest.mark.django_db, pytest.mark.needs("postgresql")]
+pytestmark = pytest.mark.django_db
 
 
 def kept() -> dict[int, list[int]]:

@@ -15,7 +15,7 @@ from tests.test_pages import client_of
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.needs("postgresql", "redis"),
+    pytest.mark.needs("redis"),
 ]
 
 

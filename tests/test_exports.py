@@ -4,14 +4,11 @@ and a download for its requester only."""
 
 import io
 
-import pytest
 from openpyxl import load_workbook
 
 from exports.models import Export
 from tests.personas import report_ac_dispute, walk_to
 from tests.test_pages import client_of
-
-pytestmark = pytest.mark.needs("postgresql")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -64,7 +64,6 @@ def nothing_written():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.needs("postgresql")
 def test_a_connection_dropped_mid_report_answers_503_json_writes_nothing_and_the_retry_succeeds(drop_once):
     w = build_world()
     body = {
@@ -90,7 +89,6 @@ def test_a_connection_dropped_mid_report_answers_503_json_writes_nothing_and_the
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.needs("postgresql")
 def test_a_connection_dropped_mid_report_on_the_page_answers_a_503_page_and_the_resend_files_once(drop_once):
     w = build_world()
     client = Client()

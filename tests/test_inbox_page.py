@@ -11,8 +11,6 @@ from cases.services import dispatching
 from tests.personas import report_ac_dispute, walk_to
 from tests.test_pages import client_of
 
-pytestmark = pytest.mark.needs("postgresql")
-
 # session, user, memberships and their grids (scope), page count, tab counts, page rows, open
 # summonses, bell count and latest, top bar posts: 11 whatever the number of rows.
 QUERIES_OF_THE_INBOX = 11

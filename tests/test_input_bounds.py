@@ -17,9 +17,6 @@ from tests.api_helpers import assert_error, get, post
 from tests.personas import walk_to
 from tests.test_api_intake import PAYLOADS
 
-pytestmark = pytest.mark.needs("postgresql")
-
-
 # --- Lists ------------------------------------------------------------------------------------
 
 

@@ -10,8 +10,6 @@ from django.test import Client
 from cases.models import Case, CaseStatus, Source
 from tests.personas import report_ac_dispute
 
-pytestmark = pytest.mark.needs("postgresql")
-
 DESK = "/intake/"
 
 

@@ -15,8 +15,6 @@ from tests.api_helpers import assert_error, client_for, get, post
 from tests.personas import walk_to
 from tests.uploads import jpeg
 
-pytestmark = pytest.mark.needs("postgresql")
-
 PDF = b"%PDF-1.4\n% an agreement\n"
 
 

@@ -14,8 +14,6 @@ from cases.models import MediationSession
 from cases.services import mediation
 from tests.personas import walk_to
 
-pytestmark = pytest.mark.needs("postgresql")
-
 LATER = datetime(2030, 1, 7, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 

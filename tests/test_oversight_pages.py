@@ -20,8 +20,6 @@ from tests.personas import report_ac_dispute, walk_to
 from tests.test_pages import client_of
 from workstation.models import Grid
 
-pytestmark = pytest.mark.needs("postgresql")
-
 SH = dt.timezone(dt.timedelta(hours=8))
 MONDAY = dt.datetime(2026, 11, 23, 9, tzinfo=SH)
 # Reported Monday 09:00, accept within 2 working hours: red at 11:00, escalated Tuesday 11:00.

@@ -9,8 +9,6 @@ from django.test import Client
 
 from tests.personas import walk_to
 
-pytestmark = pytest.mark.needs("postgresql")
-
 # session, user, memberships (scope), top bar posts, bell count and latest, page count, page rows,
 # the grid-worker check's scope is cached; 9 whatever the number of rows.
 QUERIES_OF_THE_WORK_LIST = 9

@@ -38,7 +38,7 @@ from tests.test_available_actions import STATES, valid_input
 from tests.uploads import jpeg, upload
 from workstation.models import Membership, Role
 
-pytestmark = [pytest.mark.needs("postgresql"), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 ROLES = [
     "anonymous",

@@ -26,8 +26,6 @@ from tests.api_helpers import get
 from tests.personas import report_ac_dispute, walk_to
 from tests.uploads import jpeg
 
-pytestmark = pytest.mark.needs("postgresql")
-
 NAME, PHONE, ID_NUMBER = "张建国", "13912345678", "330106199001191234"
 HOME = "紫金凰小区3幢2单元501室"
 ADDRESS = "杭州市上城区紫金凰小区3幢2单元501室"

@@ -12,8 +12,6 @@ from cases.models import Case
 from cases.services.attachments import MAX_FILE_BYTES
 from tests.personas import walk_to
 
-pytestmark = pytest.mark.needs("postgresql")
-
 # A 1×1 PNG: a photo as far as the form can tell.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

@@ -54,7 +54,6 @@ def file_some(w):
     report_ac_dispute(w, title="欠薪", description="某公司拖欠工资_三个月", address="工业园区")
 
 
-@pytest.mark.needs("postgresql")
 @pytest.mark.parametrize("term", TERMS)
 def test_the_indexed_search_finds_what_the_substring_match_finds(world, term):
     file_some(world)
@@ -63,7 +62,6 @@ def test_the_indexed_search_finds_what_the_substring_match_finds(world, term):
     assert indexed == plain
 
 
-@pytest.mark.needs("postgresql")
 @pytest.mark.parametrize("term", TERMS)
 def test_the_walking_form_finds_what_the_substring_match_finds(world, term):
     file_some(world)
@@ -85,7 +83,6 @@ def _all_common(w) -> Stats:
     return Stats(cases=1_000_000, grams=grams)
 
 
-@pytest.mark.needs("postgresql")
 @pytest.mark.parametrize("term", TERMS)
 @pytest.mark.parametrize("scope", [None, Scope(district=True), Scope(departments=frozenset({(1, 1)}))])
 def test_either_way_the_search_finds_what_the_substring_match_finds(world, term, scope, monkeypatch):
@@ -155,7 +152,6 @@ def test_a_page_that_counts_its_matches_ahead_walks_only_for_a_more_common_term(
     assert walks("凰", CHIEF, STATS, reads=1041) is False  # 5 % of a twelfth: the index
 
 
-@pytest.mark.needs("postgresql")
 def test_the_api_walks_only_when_no_other_filter_narrows_the_list(world, monkeypatch):
     w = world
     file_some(w)
@@ -206,7 +202,6 @@ def _analyze():
     conn.close()
 
 
-@pytest.mark.needs("postgresql")
 @pytest.mark.django_db(transaction=True)
 def test_the_app_role_reads_the_real_statistics_and_walks_for_a_common_term(world, monkeypatch):
     w = world

@@ -11,7 +11,7 @@ from tests.api_helpers import token_client, token_for
 from tests.personas import walk_to
 from tests.test_settings import run_manage
 
-pytestmark = [pytest.mark.django_db, pytest.mark.needs("postgresql")]
+pytestmark = pytest.mark.django_db
 
 STRICT = "script-src 'self'; style-src 'self';"
 DOCUMENTATION = {"/api/docs/", "/api/redoc/"}  # their own policy (governance/security.py)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from governance import private_servers
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,10 +37,43 @@ def test_no_environment_is_production_mode_and_needs_a_secret():
     assert result.stdout.splitlines()[-1].split()[0] == "False"
 
 
+SHOW_SERVERS = (
+    "from django.conf import settings as s; d = s.DATABASES['default']; "
+    "print(d['USER'], d['HOST'], s.MIGRATION_DATABASE['USER'], s.REDIS_URL, s.CELERY_BROKER_URL)"
+)
+
+
 def test_runs_for_a_first_look_with_debug_alone():
+    """Nothing configured: the checkout's own servers, their two roles, the broker on their socket."""
     result = run_manage("shell", "-c", SHOW_SETTINGS, DEBUG="true")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "True django.db.backends.sqlite3"
+    assert result.stdout.splitlines()[-1] == "True django.db.backends.postgresql"
+
+    result = run_manage("shell", "-c", SHOW_SERVERS, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    sockets = private_servers.run_dir()
+    assert result.stdout.splitlines()[-1].split() == [
+        "governance_app",
+        str(sockets),
+        "governance_owner",
+        f"unix://{sockets}/redis.sock?db=0",
+        f"redis+socket://{sockets}/redis.sock?virtual_host=0",
+    ]
+
+
+@pytest.mark.parametrize("url", ["sqlite:///db.sqlite3", "mysql://user@127.0.0.1/governance"])
+def test_a_database_other_than_postgresql_is_refused(url):
+    result = run_manage("check", DEBUG="true", DATABASE_URL=url)
+    assert result.returncode != 0
+    scheme = url.partition(":")[0]
+    assert f"DATABASE_URL names a {scheme!r} database: the project runs on PostgreSQL only" in result.stderr
+
+
+def test_a_set_database_url_runs_as_one_role_unless_the_owner_is_named_too():
+    show = "from django.conf import settings as s; print(s.DATABASES['default']['HOST'], s.MIGRATION_DATABASE)"
+    result = run_manage("shell", "-c", show, DEBUG="true", DATABASE_URL="postgres://someone@db.example:5432/gov")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["db.example", "None"]
 
 
 @pytest.mark.parametrize(

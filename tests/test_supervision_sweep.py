@@ -389,7 +389,6 @@ def test_an_escalation_reads_in_the_readers_language(world):
     assert notice["body"] == english["message"]
 
 
-@pytest.mark.needs("postgresql")  # SQLite splits a large INSERT in chunks: another count
 def test_a_thousand_due_rows_cost_a_few_queries_per_batch_not_one_per_notice(world, django_assert_num_queries):
     """1,000 reports past their escalation: five batches of 200, each a fixed handful of queries
     (claim, move the ladder, the rungs, the people, the notices in one INSERT and their copies in

@@ -20,7 +20,6 @@ from tests.test_concurrency import race, waiting_on_locks
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.needs("postgresql"),  # row locks
 ]
 SH = dt.timezone(dt.timedelta(hours=8))
 MONDAY = dt.datetime(2026, 11, 23, 9, tzinfo=SH)

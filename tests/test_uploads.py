@@ -15,8 +15,6 @@ from tests.api_helpers import assert_error, client_for
 from tests.personas import walk_to
 from tests.uploads import HTML, PDF, SCRIPT, SVG, jpeg, png, png_bomb, upload
 
-pytestmark = pytest.mark.needs("postgresql")
-
 MB = 1024 * 1024
 
 
