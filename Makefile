@@ -6,12 +6,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-dev assets setup-db lint format bench bench-perf clean
+.PHONY: demo demo-run test test-fast install install-dev assets manage lint format bench bench-perf clean
 
-$(VENV)/.installed-base: requirements.txt
+# requirements-local.txt: the private PostgreSQL and Redis and the demo's supervisor (not in the image).
+$(VENV)/.installed-base: requirements.txt requirements-local.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-local.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-base requirements-dev.txt
@@ -56,31 +57,49 @@ install-dev: $(VENV)/.installed-dev assets
 
 # DEBUG is off unless set (governance/settings.py). The demo and the tests turn it on for their
 # commands: the demo key, local host names, plain HTTP. (The test run itself: tests/environment.py.)
-demo setup-db test: export DEBUG = true
+demo demo-run manage test test-fast: export DEBUG = true
 
-# Migrate, load the official calendar and the demo station. Safe to run again.
-setup-db: install assets
+# A command with the checkout's own PostgreSQL and Redis, started unless DATABASE_URL / REDIS_URL
+# are set and stopped after it by the last command using them (governance/private_servers.py).
+SERVERS := $(PY) -m governance.private_servers run --
+
+# The product running: web, Celery worker and beat (Procfile) on the private servers, deadlines
+# swept every minute. Ctrl-C stops every process it started; the data stays in .local/.
+demo: install assets
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py collectstatic --no-input -v0
+	$(SERVERS) $(MAKE) --no-print-directory demo-run
+
+# Migrate, load the official calendar and the demo station (safe to run again), then serve.
+demo-run: export HOST := $(HOST)
+demo-run:
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_calendar
 	$(PY) manage.py seed_demo
-
-# Zero-setup first look: SQLite in the checkout, Celery tasks in-process.
-demo: setup-db assets
 	@echo ""
 	@echo "  打开 / Open:  http://$(HOST):$(PORT)/   (管理后台 /admin/)"
 	@echo "  演示账号 / demo logins: see README.md, password Demo@2026"
+	@echo "  Ctrl-C stops the web server, the worker, beat and the private servers"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(VENV)/bin/honcho start --procfile Procfile --port $(PORT) --no-colour
 
-# The whole suite. Uses DATABASE_URL / REDIS_URL when set (CI sets PostgreSQL and Redis);
-# with neither it runs on SQLite and skips the tests that need a real server, saying why
-# (-rs in pyproject.toml). With CI=true such a skip is a failure instead.
+# One manage.py command on the same servers, e.g. beside a running demo:
+#   make manage ARGS="demo_clock +2h"
+manage: install
+	$(SERVERS) $(PY) manage.py $(ARGS)
+
+# The whole suite on the private servers (or on DATABASE_URL / REDIS_URL when set: CI's own, or
+# yours): nothing skipped but the browser tests where /usr/bin/chromium is missing, in one line
+# saying how to install it (-rs in pyproject.toml). With CI=true that skip is a failure too.
 test: install-dev assets
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# Everything but the browser and the fault tests: the quick loop while working.
+test-fast: install-dev assets
+	$(PY) manage.py compiletranslations
+	$(PY) -m pytest -n 2 -m "not e2e" --ignore=tests/e2e --ignore=tests/faults $(PYTEST_ARGS)
 
 # The dashboard at scale (bench/, not part of `make test`): load BENCH_CASES cases with bulk SQL
 # into the database BENCH_DB (dropped and recreated; PostgreSQL at BENCH_SERVER), then time the
@@ -119,5 +138,6 @@ bench-perf: install-dev
 	BENCH_DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) -m bench.indexes --label "$(BENCH_LABEL)"
 	BENCH_DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) $(PY) -m bench.sweep --label "$(BENCH_LABEL)"
 
+# Keeps .local/ (the private servers' data): `rm -rf .local` after the demo has stopped drops it.
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 node_modules $(VENDOR)
+	rm -rf $(VENV) staticfiles node_modules $(VENDOR)

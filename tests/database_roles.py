@@ -15,6 +15,9 @@ Without MIGRATION_DATABASE_URL everything runs as DATABASE_URL's role, as before
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import psycopg2
 from django.conf import settings
 from django.db import connections
@@ -61,3 +64,10 @@ def current_role() -> str:
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT current_user")
         return cursor.fetchone()[0]
+
+
+def app_database_url() -> str:
+    """DATABASE_URL with the test database's name (test_…, one per xdist worker): for a process of
+    the test's own (a Celery worker, a server), which connects as the app, as production's do."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))

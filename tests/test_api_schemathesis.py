@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from cases.models import (
@@ -36,6 +35,7 @@ from cases.models import (
 from cases.services import dispatching, handling, mediation, supervision
 from demo.tokens import ensure_intake_accounts
 from tests.api_helpers import token_for
+from tests.database_roles import app_database_url
 from tests.personas import build_world, report_ac_dispute, walk_to
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,12 +51,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
@@ -161,7 +155,7 @@ def test_schemathesis_finds_no_server_error(tmp_path):
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": app_database_url(),
         "MIGRATION_DATABASE_URL": "",  # the server is the app: the app role only (governance/db_roles.py)
         "MEDIA_ROOT": str(tmp_path / "media"),
         "DEBUG": "true",  # the insecure demo key is fine here; nothing leaves the loopback

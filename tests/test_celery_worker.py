@@ -14,17 +14,16 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
-from django.conf import settings
 from django.utils import timezone
 
 from cases.models import Supervision
 from cases.tasks import sweep_deadlines
 from governance.celery import app as celery_app
 from notifications.models import NotificationDelivery
+from tests.database_roles import app_database_url
 from tests.personas import report_ac_dispute
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,12 +37,6 @@ pytestmark = [
 ]
 
 
-def worker_database_url() -> str:
-    """DATABASE_URL with the test database's name (test_…, one per xdist worker)."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))
-
-
 @pytest.fixture
 def worker(tmp_path):
     """A worker on a queue of its own; this process publishes there instead of running tasks."""
@@ -51,7 +44,7 @@ def worker(tmp_path):
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
-        "DATABASE_URL": worker_database_url(),
+        "DATABASE_URL": app_database_url(),
         "MIGRATION_DATABASE_URL": "",  # the worker is the app: the app role only (governance/db_roles.py)
         "REDIS_URL": REDIS_URL,
         "CELERY_TASK_DEFAULT_QUEUE": queue,  # what the worker itself queues stays on this queue

@@ -98,17 +98,23 @@ def _open(browser, live_server, request, **options):
     return context, page, console
 
 
+# A screenshot records a step, it checks nothing: it gets the time a loaded machine needs to paint
+# a long page (two suites on two cores), not the 10 s an action is given.
+SCREENSHOT_TIMEOUT = 120_000
+
+
 class Screenshots:
-    """``page.shoot("step")`` saves screenshots/<test>--<step>.png, the whole page."""
+    """``page.shoot("step")`` saves screenshots/<test>--<step>.png, the whole page (or the window,
+    ``full_page=False``)."""
 
     def __init__(self, page, test_name: str) -> None:
         self.page = page
         self.prefix = re.sub(r"[^\w-]+", "-", test_name).strip("-")
 
-    def __call__(self, step: str) -> Path:
+    def __call__(self, step: str, *, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{self.prefix}--{step}.png"
-        self.page.screenshot(path=path, full_page=True)
+        self.page.screenshot(path=path, full_page=full_page, timeout=SCREENSHOT_TIMEOUT)
         return path
 
 
