@@ -27,7 +27,8 @@ A disposable development cluster, so tuned for speed: no fsync. An operating-sys
 the cluster; ``rm -rf .local/postgres`` and ``make demo`` builds it again.
 
 ``python -m governance.private_servers run -- COMMAND …`` runs one command with them (the
-Makefile's ``demo`` and ``manage``); ``… status`` says what runs.
+Makefile's ``demo`` and ``manage``); ``… status`` says what runs; ``… stop`` stops them when no
+command uses them (one killed outright leaves them running until the next comes and goes).
 """
 
 from __future__ import annotations
@@ -335,9 +336,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--redis-db", type=int, default=0, help="the Redis database number in REDIS_URL")
     run.add_argument("command", nargs=argparse.REMAINDER, help="-- then the command and its arguments")
     commands.add_parser("status", help="which private servers run, and for whom")
+    commands.add_parser("stop", help="stop them, unless a command still uses them")
     options = parser.parse_args(argv)
-    if options.action == "status":
+    if options.action in ("status", "stop"):
         with _locked() as clients:
+            if options.action == "stop" and not clients:
+                _stop_all()
             print(f"PostgreSQL: {'pid ' + str(_postgres_pid()) if _postgres_pid() else 'stopped'} ({PGDATA})")
             print(f"Redis: {'pid ' + str(_redis_pid()) if _redis_pid() else 'stopped'}")
             print(f"used by: {clients or 'nobody'}; sockets in {run_dir()}")

@@ -112,6 +112,37 @@ def pytest_runtest_setup(item):
         require(*marker.args)
 
 
+# How many browser tests were left out for want of Chromium; with xdist each worker tells the
+# controller, which prints the line.
+_left_out = {"browser": 0}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium, and not in CI, the browser tests are left out and said so once, at the end
+    (point 3): one line with the command that installs it, rather than a skip per journey."""
+    if in_ci() or _chromium() is None:
+        return
+    browser = [item for item in items if item.get_closest_marker("e2e")]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if not item.get_closest_marker("e2e")]
+        _left_out["browser"] = len(browser)
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # an xdist worker
+        session.config.workeroutput["browser_left_out"] = _left_out["browser"]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist's controller hears from a worker (each collected the same tests)."""
+    _left_out["browser"] = max(_left_out["browser"], getattr(node, "workeroutput", {}).get("browser_left_out", 0))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _left_out["browser"]:
+        count = _left_out["browser"]
+        terminalreporter.write_line(f"{count} browser tests not run: {_chromium()}", yellow=True)
     if in_ci() and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         terminalreporter.write_sep("!", "CI=true: no test ran, so nothing was tested; check the selection", red=True)

@@ -92,7 +92,12 @@ def test_web_worker_and_beat_run_and_one_ctrl_c_stops_them_all(world, demo):
     ready = wait_for(lambda: "ready." in log.read_text() and "beat: Starting..." in log.read_text(), seconds=90)
     assert ready, log.read_text()
     # What beat sends every minute, sent now: the worker sweeps the database the demo runs on.
-    celery_app.send_task("cases.tasks.sweep_deadlines", queue=queue)
+    conf = celery_app.conf
+    saved, conf.task_always_eager = conf.task_always_eager, False
+    try:
+        celery_app.send_task("cases.tasks.sweep_deadlines", queue=queue)
+    finally:
+        conf.task_always_eager = saved
     escalated = wait_for(lambda: Case.objects.get(pk=case.pk).ladder == "escalated", seconds=60)
     assert escalated, log.read_text()
 
