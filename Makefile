@@ -71,7 +71,9 @@ demo: install assets
 	$(SERVERS) $(MAKE) --no-print-directory demo-run
 
 # Migrate, load the official calendar and the demo station (safe to run again), then serve.
+# Unbuffered: each process's lines appear as they are written, not when it exits.
 demo-run: export HOST := $(HOST)
+demo-run: export PYTHONUNBUFFERED := 1
 demo-run:
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_calendar
