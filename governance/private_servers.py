@@ -58,7 +58,8 @@ DATABASE, OWNER, APP = "governance", "governance_owner", "governance_app"
 PORT = 5432
 # A Unix socket's path must fit in sun_path (108 bytes on Linux, with its final NUL).
 SOCKET_PATH_MAX = 100
-START_SECONDS = 60
+# A busy two-core machine may take its time; nothing waits longer than this.
+START_SECONDS = 120
 
 
 class ServerError(RuntimeError):
@@ -119,6 +120,8 @@ def _run(name: str, command: list[str], log: Path) -> None:
             done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=False, timeout=START_SECONDS)  # noqa: S603
         except FileNotFoundError as exc:
             raise ServerError(f"cannot run {name}: {exc}") from None
+        except subprocess.TimeoutExpired:
+            raise ServerError(f"{name} did not finish within {START_SECONDS} s; see {log}") from None
     if done.returncode != 0:
         hint = ""
         if command[0] == "unshare":
