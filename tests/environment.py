@@ -118,8 +118,10 @@ _left_out = {"browser": 0}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Without Chromium, and not in CI, the browser tests are left out and said so once, at the end
-    (point 3): one line with the command that installs it, rather than a skip per journey."""
+    """The tests marked ``long`` go first: started last, one would run alone at the end while the
+    other worker idles. Without Chromium, and not in CI, the browser tests are left out and said so
+    once, at the end (point 3): one line with the command that installs it, not a skip per journey."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: the rest keep their order
     if in_ci() or _chromium() is None:
         return
     browser = [item for item in items if item.get_closest_marker("e2e")]

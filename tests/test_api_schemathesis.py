@@ -44,6 +44,7 @@ SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(SCHEMATHESIS is None, reason="schemathesis is not installed"),
+    pytest.mark.long,
 ]
 
 

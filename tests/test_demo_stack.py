@@ -27,7 +27,7 @@ from tests.test_celery_worker import wait_for
 ROOT = Path(__file__).resolve().parent.parent
 HONCHO = Path(sys.executable).parent / "honcho"
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs("redis")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.needs("redis"), pytest.mark.long]
 
 
 def processes() -> dict[int, tuple[int, int, str]]:
