@@ -382,6 +382,13 @@ REST_FRAMEWORK = {
         "account": env("API_RATE_ACCOUNT", "600/min"),
         "intake": env("API_RATE_INTAKE", "120/min"),
     },
+    # JSON that no field can hold (1e400, NaN, NUL, invalid UTF-8, nesting thousands deep) is
+    # refused naming the field (cases/api/parsers.py), not left to fail deep in a view.
+    "DEFAULT_PARSER_CLASSES": [
+        "cases.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "cases.api.filters.PagePagination",
