@@ -23,5 +23,8 @@ urlpatterns = [
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: they are case files with
 # personal data, downloaded only through the gated API (AttachmentDownloadView).
 
-# A database gone before the view runs answers 503 like one gone inside it (governance/faults.py).
+# A database gone before the view runs answers 503 like one gone inside it (governance/faults.py);
+# under /api/ any other failure answers the API's error shape too.
 handler500 = "governance.faults.server_error"
+# A refused parameter (governance/refusals.py): the API's error shape, or a page in the site's look.
+handler400 = "governance.refusals.bad_request"
