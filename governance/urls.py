@@ -5,6 +5,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from governance.login import PasswordChangeView
+
 admin.site.site_header = admin.site.site_title = _("4+X 基层治理联动工作站")
 admin.site.index_title = _("配置管理")
 
@@ -13,6 +15,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before Django's own: a wrong old password counts as a failed login (governance/login.py).
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("cases.api.urls")),
     path("notices/", include("notifications.urls")),
