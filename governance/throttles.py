@@ -15,6 +15,7 @@ login lockout's.
 """
 
 import math
+import re
 
 from django.core.cache import caches
 from knox.auth import TokenAuthentication
@@ -23,6 +24,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from governance.client import client_address
+
+KEY = re.compile(rb"[A-Za-z0-9_.@+-]{1,128}")
 
 
 class _FromSettings:
@@ -86,8 +89,8 @@ class CountedTokenAuthentication(TokenAuthentication):
 
     1. An address over the ``bad_token`` rate is refused (429, Retry-After) whatever token it
        sends — the right one too, else a right guess would show by its answer.
-    2. A token that fails (unknown, expired, an inactive account, bytes that are no UTF-8) is
-       counted, then refused as before (401).
+    2. A token that fails (unknown, expired, an inactive account, or no key at all by its shape)
+       is counted, then refused as before (401).
     """
 
     def authenticate(self, request):
@@ -101,9 +104,13 @@ class CountedTokenAuthentication(TokenAuthentication):
         except exceptions.AuthenticationFailed:
             throttle.count(request)
             raise
-        except UnicodeDecodeError:  # knox decodes the key as UTF-8
-            throttle.count(request)
-            raise exceptions.AuthenticationFailed from None
+
+    def authenticate_credentials(self, token: bytes):
+        # A key is what token_issue makes (a username's characters at most); anything else is not
+        # looked up: knox would decode it as UTF-8 and hand a NUL to PostgreSQL (both a 500).
+        if not KEY.fullmatch(token):
+            raise exceptions.AuthenticationFailed
+        return super().authenticate_credentials(token)
 
     def _sends_token(self, request) -> bool:
         words = request.META.get("HTTP_AUTHORIZATION", "").split()

@@ -365,6 +365,32 @@ def _query_dict(pairs: list[tuple[str, str]]) -> QueryDict:
     return data
 
 
+# An Authorization header as latin-1 on the wire (Django's META), as a token can be written.
+TOKENS = {
+    "invalid UTF-8 as the token": "Token \xff\xfe" + "0" * 38,
+    "NUL byte as the token": "Token 1\x00" + "0" * 38,
+    "over-long token (10,000 characters)": "Token " + "9" * 10_000,
+}
+
+
+def test_hostile_tokens_on_every_api_operation(w, record_property):
+    """A token no one was given, however written, is 401 on every operation (and counted:
+    tests/security/test_throttles.py)."""
+    rows, faults = [], []
+    for operation_id in sorted(API):
+        method, url, body = request_for(w, operation_id)
+        for name, header in TOKENS.items():
+            client = APIClient(raise_request_exception=False)
+            client.credentials(HTTP_AUTHORIZATION=header)
+            probe = Probe(name, operation_id, method, url, json.dumps(body).encode(), "application/json")
+            response = answer(client, probe)
+            rows.append(("API", name, operation_id, response.status_code))
+            if response.status_code != 401 or response.json()["code"] != "authentication_failed":
+                faults.append(f"{name} token on {operation_id}: {response.status_code} {response.content[:120]!r}")
+    record_property(KEY, rows)
+    assert not faults, "\n".join(faults)
+
+
 def test_every_schema_operation_is_probed():
     operations = {spec["operationId"] for ops in schema()["paths"].values() for spec in ops.values()}
     assert operations == set(API)
