@@ -6,6 +6,10 @@ of the page itself. Nobody pages through fifty pages of twenty; they filter. So 
 rows only as far as ``PAGES_AHEAD`` pages past the page asked for and, when there are more, says
 so ("第 1 / 50+ 页"); from page 50 it counts to page 100, and so on, so every page stays reachable
 by its next link. A list shorter than that is counted exactly, as before.
+
+A page number past the last shows the last page (a link kept while the list shrank still
+lands); anything that is no page number — not a whole number, below 1, or beyond the rows a
+PostgreSQL OFFSET (a bigint) can reach — is 400 naming ``page`` (governance/refusals.py).
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from governance.refusals import BadParameter
 
 PAGES_AHEAD = 50
+MAX_OFFSET = 2**63 - 1  # OFFSET and LIMIT are bigints
 
 
 class CappedPaginator(Paginator):
@@ -26,11 +34,23 @@ class CappedPaginator(Paginator):
         self.more = False  # whether rows exist beyond those counted
 
     def get_page(self, number):
+        self._asked = self.page_number(number)
+        return super().get_page(self._asked)
+
+    def page_number(self, number) -> int:
+        """``?page=`` as a number: 1 when not given, else BadParameter unless 1 to the last page
+        any list could have (the count reads PAGES_AHEAD pages past it)."""
+        if number in (None, ""):
+            return 1
         try:
-            self._asked = max(1, int(number))
+            asked = int(number)
         except (TypeError, ValueError):
-            self._asked = 1
-        return super().get_page(number)
+            raise BadParameter("page", _("页码须为正整数")) from None
+        if asked < 1:
+            raise BadParameter("page", _("页码须为正整数"))
+        if asked > MAX_OFFSET // self.per_page - PAGES_AHEAD - 1:
+            raise BadParameter("page", _("页码超出范围"))
+        return asked
 
     @cached_property
     def count(self) -> int:

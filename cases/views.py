@@ -47,6 +47,7 @@ from cases.services.intake import case_report_keyed
 from cases.services.lifecycle import TRANSITIONS, LifecycleError
 from cases.wording import reason_text
 from governance import clock
+from governance.throttles import account_wait
 
 CASES_PER_PAGE = 20
 
@@ -139,7 +140,8 @@ def _report_page(request, form: ReportForm, parties, *, status: int = 200) -> Ht
 def report(request: HttpRequest) -> HttpResponse:
     """上报. A valid form is filed by the service the API uses, once per form key (a double tap
     or a resend from the phone's queue answers with the same case); a refused one is shown again
-    with what was typed and the reason beside each field (400, or 403 from the service). To htmx,
+    with what was typed and the reason beside each field (400, or 403 from the service; 429 over
+    the account's API rate, which counts these posts too). To htmx,
     the category the keyword rules suggest for the text typed so far."""
     if request.htmx.target == "suggestion":
         # The text typed so far, cut at the lengths the form accepts: a query string is no way round them.
@@ -151,6 +153,11 @@ def report(request: HttpRequest) -> HttpResponse:
         return _report_page(request, ReportForm(grids=grids), PartyFormSet(prefix="parties"))
     form = ReportForm(request.POST, request.FILES, grids=grids)
     parties = PartyFormSet(request.POST, prefix="parties")
+    if wait := account_wait(request):  # the account's API rate holds here too
+        form.add_error(None, _("提交过于频繁，这次没有上报：请在 %(wait)d 秒后再提交") % {"wait": wait})
+        response = _report_page(request, form, parties, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if not (form.is_valid() and parties.is_valid()):
         return _report_page(request, form, parties, status=400)
     fields = dict(form.cleaned_data)

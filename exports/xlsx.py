@@ -1,5 +1,13 @@
 """Writing a ``Table`` as an .xlsx workbook with openpyxl's write-only mode: rows go to disk as
-they come, so a large export does not hold the whole sheet in memory."""
+they come, so a large export does not hold the whole sheet in memory.
+
+Every cell goes through :func:`_cell`, on every sheet, whatever the kind: text is stored as text.
+openpyxl stores a string that starts with ``=`` as a formula, and a spreadsheet re-reads a text
+cell starting with ``+``, ``-``, ``@``, tab or carriage return as one when someone edits it; a
+report titled ``=HYPERLINK(…)`` would run in the chief's Excel (OWASP: formula injection). Such
+text is written as a string cell with Excel's quote prefix (shown as typed, kept text when
+edited). Numbers, dates and times stay what they are.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +36,10 @@ def _sheet_title(title: str) -> str:
     return SHEET_TITLE_FORBIDDEN.sub(" ", title)[:SHEET_TITLE_MAX] or "Sheet"
 
 
+# The first characters that make a spreadsheet read text as a formula (OWASP's list).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell_value(value):
     """Excel has no time zones: an aware time is written as Shanghai wall time; lazy text as text."""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
@@ -35,6 +47,22 @@ def _cell_value(value):
     if value is None or isinstance(value, int | float | dt.date | dt.datetime):
         return value
     return str(value)
+
+
+def _cell(sheet, value, *, font: Font | None = None):
+    """``value`` as appended to ``sheet``: a plain value as it is (openpyxl makes its cell), text
+    that a spreadsheet would read as a formula as a text cell with the quote prefix."""
+    value = _cell_value(value)
+    formula_like = isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+    if not (formula_like or font):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if formula_like:
+        cell.data_type = "s"  # openpyxl made a formula of a leading "="
+        cell.quotePrefix = True
+    if font:
+        cell.font = font
+    return cell
 
 
 def write_table(
@@ -47,24 +75,17 @@ def write_table(
     bold = Font(bold=True)
     for index, heading in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(str(heading)) + 4)
-    header = []
-    for heading in table.columns:
-        cell = WriteOnlyCell(sheet, value=str(heading))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([_cell(sheet, heading, font=bold) for heading in table.columns])
     written = 0
     for row in table.rows:
-        sheet.append([_cell_value(value) for value in row])
+        sheet.append([_cell(sheet, value) for value in row])
         written += 1
         if progress is not None and written % PROGRESS_EVERY == 0:
             progress(written)
     notes = book.create_sheet(_("说明"))
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 60
-    for label, value in [*about, (_("行数"), str(written))]:
-        notes.append([str(label), str(value)])
-    for line in table.described:
-        notes.append([_("筛选条件"), str(line)])
+    for label, value in [*about, (_("行数"), str(written)), *((_("筛选条件"), line) for line in table.described)]:
+        notes.append([_cell(notes, label), _cell(notes, value)])
     book.save(out)
     return written

@@ -62,8 +62,12 @@ def unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: what escaped the views' layer (a middleware reading the session when the
-    database went away) is a 503 too when its cause is the connection; anything else Django's 500."""
+    database went away) is a 503 too when its cause is the connection; anything else a 500, in the
+    API's error shape under /api/ (a client reads every API answer the same way), else Django's."""
     exception = sys.exc_info()[1]
     if isinstance(exception, (OperationalError, InterfaceError)):
         return unavailable(request, exception)
+    if request.path.startswith("/api/"):
+        body = {"code": "server_error", "message": _("服务器内部错误，请稍后重试"), "errors": {}}
+        return JsonResponse(body, status=500)
     return defaults.server_error(request)

@@ -307,15 +307,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 
 # Behind a reverse proxy (docker-compose's `proxy`), and only then, the proxy's headers are
-# believed: the scheme for HTTPS and the client's address for the per-address lockout. A server
-# reached directly ignores X-Forwarded-*, which any client could send.
+# believed: the scheme for HTTPS, and the client's address (the one the proxy appended to
+# X-Forwarded-For) for the lockout, the API's throttles and the bad-token count — one rule,
+# governance/client.py. A server reached directly ignores X-Forwarded-*, which anyone can send.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    AXES_IPWARE_PROXY_COUNT = 1
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_CLIENT_IP_CALLABLE = "governance.client.client_address"
 
 # An idle session ends after SESSION_IDLE_MINUTES (2 working hours by default): each request a
 # person makes moves the expiry on (at most every tenth of it: governance/sessions.py), the
@@ -383,7 +381,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with "WWW-Authenticate: Token", not 403.
     # Session auth (the browser) enforces CSRF. No Basic auth: a password hash per request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "governance.throttles.CountedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Per caller: an address without credentials, a signed-in person or script, and stricter on
@@ -395,9 +393,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env("API_RATE_ANONYMOUS", "60/min"),
+        # Bad tokens per client address; beyond it every token from there waits (a right guess
+        # would otherwise show). governance/throttles.py: CountedTokenAuthentication.
+        "bad_token": env("API_RATE_BAD_TOKEN", "20/min"),
         "account": env("API_RATE_ACCOUNT", "600/min"),
         "intake": env("API_RATE_INTAKE", "120/min"),
     },
+    # JSON that no field can hold (1e400, NaN, NUL, invalid UTF-8, nesting thousands deep) is
+    # refused naming the field (cases/api/parsers.py), not left to fail deep in a view.
+    "DEFAULT_PARSER_CLASSES": [
+        "cases.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "cases.api.filters.PagePagination",

@@ -13,7 +13,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.filters import IdFilter, MomentFilter, PagePagination
+from cases.api.filters import BooleanFilter, IdFilter, MomentFilter, PagePagination
 from notifications.models import Notification
 from notifications.selectors import inbox_list_for, unread_count
 from notifications.services import mark_read
@@ -40,7 +40,7 @@ class MarkedSerializer(serializers.Serializer):
 
 
 class NotificationFilter(filters.FilterSet):
-    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="仅未读（true）/仅已读（false）")
+    unread = BooleanFilter(field_name="read_at", lookup_expr="isnull", label="仅未读（true）/仅已读（false）")
     kind = filters.CharFilter(max_length=30)
     case = IdFilter(field_name="case_id")
     created_after = MomentFilter(field_name="created_at", lookup_expr="gte")

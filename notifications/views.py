@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from cases.api.inputs import MAX_ID
 from cases.paging import CappedPaginator
 from cases.views import FRAGMENT_HEADERS
+from governance.refusals import refused
 from notifications.selectors import inbox_for
 from notifications.services import mark_read
 
@@ -59,7 +60,7 @@ def notice_read(request: HttpRequest) -> HttpResponse:
     bell and the list refresh themselves; a plain form goes back where it came from."""
     form = MarkReadForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        return refused(request, form.errors)
     notice = form.cleaned_data["notice"]
     mark_read(request.user, None if form.cleaned_data["all"] else [notice])
     if request.htmx:

@@ -3,6 +3,7 @@ from uuid import uuid4
 import pytest
 
 from tests.personas import world  # noqa: F401 - the shared personas fixture
+from tests.security.table import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401 - the hostile-input table
 
 
 @pytest.fixture(autouse=True)

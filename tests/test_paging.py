@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases import paging
 from cases.paging import CappedPaginator
+from governance.refusals import BadParameter
 from workstation.models import User
 
 
@@ -39,11 +40,25 @@ def test_each_page_counts_further_so_every_page_is_reachable(users, monkeypatch)
     assert [u.username for u in page] == [f"u{n:03d}" for n in range(30, 40)]
 
 
-@pytest.mark.parametrize("asked", ["x", None, "-3", "999"])
-def test_a_bad_or_far_page_number_falls_back(users, asked):
+@pytest.mark.parametrize("asked", [None, "", "999"])
+def test_no_or_a_far_page_number_falls_back(users, asked):
     paginator = CappedPaginator(User.objects.order_by("username"), 20)
     page = paginator.get_page(asked)
-    assert page.number == (3 if asked in ("999", "-3") else 1)  # out of range: the last, as Django does
+    assert page.number == (3 if asked == "999" else 1)  # past the last: the last, as Django does
+
+
+@pytest.mark.parametrize("asked", ["x", "-3", "0", "1.5", str(2**63 // 20), "99999999999999999999"])
+def test_what_is_no_page_number_is_refused_naming_page(users, asked):
+    """Not a whole number from 1, or beyond what a bigint OFFSET reaches: 400 (BadRequest)."""
+    paginator = CappedPaginator(User.objects.order_by("username"), 20)
+    with pytest.raises(BadParameter) as refused:
+        paginator.get_page(asked)
+    assert list(refused.value.errors) == ["page"]
+
+
+def test_the_last_page_a_bigint_offset_reaches_is_still_a_page(users):
+    largest = (2**63 - 1) // 20 - paging.PAGES_AHEAD - 1
+    assert CappedPaginator(User.objects.order_by("username"), 20).get_page(str(largest)).number == 3
 
 
 def test_the_count_is_one_bounded_query(users):

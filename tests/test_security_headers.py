@@ -89,7 +89,7 @@ PRODUCTION = {
 }
 SHOW = (
     "from django.conf import settings as s; "
-    "print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.AXES_IPWARE_META_PRECEDENCE_ORDER)"
+    "print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.BEHIND_PROXY, s.AXES_CLIENT_IP_CALLABLE)"
 )
 
 
@@ -102,11 +102,11 @@ def test_deploy_check_is_clean_and_the_forwarded_headers_are_believed_only_behin
     assert shown.returncode == 0, shown.stderr
     if proxy:
         assert (
-            shown.stdout.splitlines()[-1]
-            == "('HTTP_X_FORWARDED_PROTO', 'https') ('HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR')"
+            shown.stdout.splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https') True governance.client.client_address"
         )
     else:
-        assert shown.stdout.splitlines()[-1] == "None ('REMOTE_ADDR',)"
+        # The client's address: one rule for the lockout and the throttles (tests/security/test_throttles.py).
+        assert shown.stdout.splitlines()[-1] == "None False governance.client.client_address"
 
 
 def test_a_forged_forwarded_proto_does_not_make_a_direct_request_secure(client, settings):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.widgets import BooleanWidget
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -74,6 +75,33 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class _BooleanWidget(BooleanWidget):
+    """django-filter's widget, but a value it does not know is passed on (to be refused), not
+    read as "no filter": ``?open=ture`` would list every case."""
+
+    def value_from_datadict(self, data, files, name):
+        known = super().value_from_datadict(data, files, name)
+        sent = data.get(name)
+        return sent if known is None and sent not in (None, "") else known
+
+
+class _BooleanField(forms.NullBooleanField):
+    def to_python(self, value):
+        if isinstance(value, str) and value:  # what the widget did not know
+            raise forms.ValidationError(_("须为 true 或 false"), code="invalid")
+        return super().to_python(value)
+
+
+class BooleanFilter(filters.BooleanFilter):
+    """``true``/``false`` (or ``1``/``0``); anything else is 400 naming the parameter."""
+
+    field_class = _BooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _BooleanWidget)
+        super().__init__(*args, **kwargs)
+
+
 def SearchFilter(help_text: str) -> filters.CharFilter:
     return filters.CharFilter(method="search", max_length=100, label=help_text)
 
@@ -83,7 +111,7 @@ def SearchFilter(help_text: str) -> filters.CharFilter:
 # duplicate rows; DISTINCT over every column would stop LIMIT from applying early.
 class CaseFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=CaseStatus.choices, label="状态（可多选）", distinct=False)
-    open = filters.BooleanFilter(method="filter_open", label="仅未结案件（true）或仅已结束的（false）")
+    open = BooleanFilter(method="filter_open", label="仅未结案件（true）或仅已结束的（false）")
     station = IdFilter(field_name="station_id", label="工作站 id")
     department = IdFilter(method="filter_department", label="部门 id：该部门有有效派单的案件")
     lead_department = IdFilter(field_name="lead_department_id", label="主办部门 id")
@@ -145,8 +173,8 @@ class CaseFilter(filters.FilterSet):
 
     # Matches the list reads for a page: the API's page and one more (CasePagination).
     def search_reads(self) -> int:
-        size = self.request.GET.get("page_size", "") if self.request is not None else ""
-        return (int(size) if size.isdigit() else CasePagination.page_size) + 1
+        size = self.request.GET.get("page_size") if self.request is not None else None
+        return (_query_int("page_size", size, max_value=CasePagination.max_page_size) or CasePagination.page_size) + 1
 
     # The filters on what a case is about or where it came from: a department handles a few
     # categories and sources, so one of these can match few or none of its cases while PostgreSQL
@@ -190,6 +218,15 @@ class CaseOrdering(OrderingFilter):
 
     ordering_fields = ["reported_at", "number", "updated_at"]
     ordering_description = "排序：reported_at、number、updated_at，前加 - 表示倒序；默认 -reported_at"
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        """An ordering not offered is 400 naming ``ordering``, not ignored in silence."""
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        if len(valid) != len(fields):
+            offered = ", ".join(self.ordering_fields)
+            message = _("可按 %(fields)s 排序（前加 - 表示倒序）") % {"fields": offered}
+            raise ValidationError({self.ordering_param: [message]})
+        return valid
 
     def get_ordering(self, request, queryset, view):
         ordering = list(super().get_ordering(request, queryset, view) or ["-reported_at"])
@@ -304,7 +341,7 @@ class MediationFilter(filters.FilterSet):
 class SupervisionFilter(filters.FilterSet):
     level = filters.MultipleChoiceFilter(choices=Supervision.Level.choices, distinct=False)
     deadline = filters.ChoiceFilter(choices=Deadline.choices)
-    answered = filters.BooleanFilter(field_name="responded_at", lookup_expr="isnull", exclude=True, label="已回复")
+    answered = BooleanFilter(field_name="responded_at", lookup_expr="isnull", exclude=True, label="已回复")
 
     class Meta:
         model = Supervision
@@ -324,10 +361,10 @@ class SummonsFilter(filters.FilterSet):
 
 class CategoryFilter(filters.FilterSet):
     parent = IdFilter(field_name="parent_id", label="大类 id")
-    top_level = filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label="仅大类")
+    top_level = BooleanFilter(field_name="parent", lookup_expr="isnull", label="仅大类")
     owner = IdFilter(field_name="owner_id", label="主责部门 id")
     clarity = filters.ChoiceFilter(choices=Clarity.choices)
-    is_active = filters.BooleanFilter()
+    is_active = BooleanFilter()
     q = SearchFilter("搜索编码、名称")
 
     class Meta:
@@ -345,7 +382,7 @@ class DepartmentFilter(filters.FilterSet):
         method="filter_presence",
         label="入驻方式：stationed（4）/ liaison（X）",
     )
-    is_active = filters.BooleanFilter()
+    is_active = BooleanFilter()
     q = SearchFilter("搜索编码、名称、简称")
 
     class Meta:
@@ -373,7 +410,7 @@ class DepartmentFilter(filters.FilterSet):
 
 
 class StationFilter(filters.FilterSet):
-    is_active = filters.BooleanFilter()
+    is_active = BooleanFilter()
     q = SearchFilter("搜索编码、名称、乡镇")
 
     class Meta:
@@ -386,7 +423,7 @@ class StationFilter(filters.FilterSet):
 
 class GridFilter(filters.FilterSet):
     station = IdFilter(field_name="station_id")
-    is_active = filters.BooleanFilter()
+    is_active = BooleanFilter()
     q = SearchFilter("搜索编码、名称、社区")
 
     class Meta:

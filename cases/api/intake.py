@@ -18,7 +18,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from knox.auth import TokenAuthentication
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +28,7 @@ from cases.services.external import case_report_external
 from cases.services.intake import MAX_PARTIES, TOO_MANY_PARTIES, PartyInput
 from cases.services.lifecycle import Invalid
 from cases.validators import validate_id_number
+from governance.throttles import CountedTokenAuthentication
 from workstation.models import Grid, Workstation
 
 
@@ -283,7 +283,7 @@ class NotAnIntakeAccount(permissions.BasePermission):
 
 
 class IntakeView(APIView):
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [CountedTokenAuthentication]
     permission_classes = [IsSourceAccount]
     throttle_scope = "intake"  # stricter than a person's rate (governance/throttles.py)
     intake: IntakeSource

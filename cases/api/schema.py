@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema
 
 from cases.api.errors import ErrorSerializer
+
+
+class CountedTokenScheme(KnoxTokenScheme):
+    """Our knox authentication (bad tokens counted) is documented as knox's token scheme."""
+
+    target_class = "governance.throttles.CountedTokenAuthentication"
+
 
 DESCRIPTIONS = {
     "400": "输入有误：errors 中列出各字段的问题",
@@ -12,7 +20,10 @@ DESCRIPTIONS = {
     "403": "无权执行（如流转规则不允许当前角色），或 CSRF 校验失败",
     "404": "对象不存在或不在您的权限范围内",
     "409": "状态冲突：案件当前状态不允许该操作，或状态已被他人改变（expected_status）",
-    "429": "请求过于频繁：超过该账号（外部推送按服务账号另计、更严）或该地址的频率上限，Retry-After 秒后再试",
+    "429": (
+        "请求过于频繁：超过该账号（外部推送按服务账号另计、更严）或该地址的频率上限"
+        "（含无效令牌次数），Retry-After 秒后再试"
+    ),
 }
 
 

@@ -21,7 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,6 +32,7 @@ from cases.api import filters, inputs
 from cases.api import serializers as out
 from cases.api.actions import CaseAction
 from cases.api.intake import NotAnIntakeAccount
+from cases.api.parsers import JSONParser
 from cases.models import Category, MediationParticipant
 from cases.selectors import CASE_ROW, case_detail_for, dispatch_plan_for, duplicate_candidates, new_case_detail_for
 from cases.services.intake import PartyInput, case_report

@@ -269,7 +269,9 @@ def _record_form(session: MediationSession | None, sent, refusal: Refusal) -> Re
     if sent is None:
         everyone = {p.pk for p in session.participants.all()}
         return RecordForm(session, "", "", "", everyone, refusal, document_again=False)
-    attended = {int(pk) for pk in sent.getlist("attended_ids") if pk.isdigit()}
+    # Compared as text: what was sent need not be a number int() takes ("²" is a digit to isdigit).
+    ticked = set(sent.getlist("attended_ids"))
+    attended = {p.pk for p in session.participants.all() if str(p.pk) in ticked}
     return RecordForm(
         session,
         sent.get("minutes", ""),
